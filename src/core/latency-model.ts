@@ -1,0 +1,100 @@
+/**
+ * Latency-model math shared by the engine, planners, simulator and profiler.
+ *
+ * Sponge's model: the execution time of one batch of `batch` requests on `cores` (fractional) cores is
+ *   l(b, c) = γ·b/c + δ·b + ε/c + η   (milliseconds)
+ * with γ the parallel per-item cost, δ the serial per-item cost, ε the parallel fixed cost, η the serial
+ * fixed cost. A table model interpolates measured points instead.
+ */
+
+export interface Sponge4Model {
+  readonly kind: 'sponge4';
+  /** Parallel per-item cost, core·ms per request. */
+  readonly gamma: number;
+  /** Serial per-item cost, ms per request. */
+  readonly delta: number;
+  /** Parallel fixed cost, core·ms per batch. */
+  readonly epsilon: number;
+  /** Serial fixed cost, ms per batch. */
+  readonly eta: number;
+}
+
+export interface LatencyPoint {
+  readonly batch: number;
+  readonly cores: number;
+  readonly latencyMs: number;
+}
+
+/** Measured points; estimates interpolate linearly in batch and in 1/cores between the nearest points. */
+export interface LatencyTable {
+  readonly kind: 'table';
+  readonly points: readonly LatencyPoint[];
+}
+
+export type LatencyModel = Sponge4Model | LatencyTable;
+
+export function sponge4LatencyMs(m: Sponge4Model, batch: number, cores: number): number {
+  return (m.gamma * batch) / cores + m.delta * batch + m.epsilon / cores + m.eta;
+}
+
+/** Execution time in ms of one batch of `batch` requests on `cores` cores under a latency model. */
+export function estimateLatencyMs(model: LatencyModel, batch: number, cores: number): number {
+  if (model.kind === 'sponge4') return sponge4LatencyMs(model, batch, cores);
+  return interpolateTable(model.points, batch, cores);
+}
+
+/** Requests per millisecond one instance sustains: μ = b / l(b, c). */
+export function throughputPerMs(model: LatencyModel, batch: number, cores: number): number {
+  return batch / estimateLatencyMs(model, batch, cores);
+}
+
+function interpolateTable(points: readonly LatencyPoint[], batch: number, cores: number): number {
+  if (points.length === 0) throw new RangeError('latency table has no points');
+  const coreValues = [...new Set(points.map((p) => p.cores))].sort((a, b) => a - b);
+  const [lo, hi, t] = bracket(coreValues, cores, (c) => 1 / c);
+  const atLo = interpolateBatch(points.filter((p) => p.cores === lo), batch);
+  if (hi === lo) return atLo;
+  const atHi = interpolateBatch(points.filter((p) => p.cores === hi), batch);
+  return atLo + (atHi - atLo) * t;
+}
+
+function interpolateBatch(points: readonly LatencyPoint[], batch: number): number {
+  const sorted = [...points].sort((a, b) => a.batch - b.batch);
+  const batches = sorted.map((p) => p.batch);
+  const [lo, hi, t] = bracket(batches, batch, (b) => b);
+  const pLo = sorted.find((p) => p.batch === lo);
+  const pHi = sorted.find((p) => p.batch === hi);
+  if (pLo === undefined || pHi === undefined) throw new RangeError('latency table bracket not found');
+  if (lo === hi) {
+    // Outside the measured range: extrapolate proportionally from the nearest point.
+    return batch > lo && sorted.length > 1 ? extrapolate(sorted, batch) : pLo.latencyMs;
+  }
+  return pLo.latencyMs + (pHi.latencyMs - pLo.latencyMs) * t;
+}
+
+function extrapolate(sorted: readonly LatencyPoint[], batch: number): number {
+  const a = sorted[sorted.length - 2];
+  const b = sorted[sorted.length - 1];
+  if (a === undefined || b === undefined) throw new RangeError('latency table too small to extrapolate');
+  const slope = (b.latencyMs - a.latencyMs) / (b.batch - a.batch);
+  return b.latencyMs + Math.max(0, slope) * (batch - b.batch);
+}
+
+/**
+ * The two sorted values around x and the interpolation weight between them, measured in f(x).
+ * Outside the range both bounds are the nearest value and the weight is 0.
+ */
+function bracket(values: readonly number[], x: number, f: (v: number) => number): [number, number, number] {
+  const first = values[0];
+  const last = values[values.length - 1];
+  if (first === undefined || last === undefined) throw new RangeError('empty bracket');
+  if (x <= first) return [first, first, 0];
+  if (x >= last) return [last, last, 0];
+  for (let i = 1; i < values.length; i++) {
+    const hi = values[i];
+    const lo = values[i - 1];
+    if (hi === undefined || lo === undefined) continue;
+    if (x <= hi) return [lo, hi, (f(x) - f(lo)) / (f(hi) - f(lo))];
+  }
+  return [last, last, 0];
+}
