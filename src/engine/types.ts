@@ -83,6 +83,8 @@ export interface ModuleSettings {
   /** True when inputs carry a leading batch dimension (the model's max batch > 0). */
   readonly batched: boolean;
   readonly defaultSloMs: number;
+  /** Every variant (version) the module has, served or not. */
+  readonly variants: readonly string[];
   readonly defaultVariant: string;
 }
 
