@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchingSpec } from '../core/model-spec.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { TimedFakeBackend, type FailureMode } from '../../test/support/timed-fake-backend.js';
-import { Engine } from './engine.js';
-import type { Outcome, SubmittedRequest } from './types.js';
+import type { BatchingSpec } from '../../src/core/model-spec.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { TimedFakeBackend, type FailureMode } from '../support/timed-fake-backend.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { Outcome, SubmittedRequest } from '../../src/engine/types.js';
 
 const batching: BatchingSpec = { preferredBatch: 4, maxQueueDelayMs: 0, policy: 'deadline', admission: 'reject', maxQueueLength: 100 };
 

@@ -3,11 +3,11 @@
 // settings and injected instance failures.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BatchingSpec } from '../core/model-spec.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { TimedFakeBackend, type FailureMode } from '../../test/support/timed-fake-backend.js';
-import { Engine } from './engine.js';
-import type { Outcome } from './types.js';
+import type { BatchingSpec } from '../../src/core/model-spec.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { TimedFakeBackend, type FailureMode } from '../support/timed-fake-backend.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { Outcome } from '../../src/engine/types.js';
 
 interface Arrival {
   gapMs: number;
