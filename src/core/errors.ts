@@ -9,6 +9,7 @@ export const ERROR_CATALOGUE = {
   INVALID_INPUT: { status: 400, summary: 'An input tensor does not match the model (name, datatype, shape, data).' },
   UNKNOWN_MODEL: { status: 404, summary: 'No model (or application) of that name is served.' },
   UNKNOWN_VERSION: { status: 404, summary: 'The model has no version (variant) of that name.' },
+  UNKNOWN_ROUTE: { status: 404, summary: 'No endpoint at that path for that method.' },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the configured limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body is neither JSON nor the binary tensor extension.' },
   DEADLINE_UNMEETABLE: {

@@ -1,0 +1,40 @@
+/**
+ * The OIP model metadata of a module (`GET /v2/models/{m}`), shaped like Triton's: versions are the
+ * module's variants, and a batching model's tensors show the batch dimension as a leading -1.
+ */
+import type { ModuleSpec, TensorSpec } from '../core/model-spec.js';
+
+/** Platform reported for every module (Triton's name for ONNX models served by onnxruntime). */
+export const PLATFORM = 'onnxruntime_onnx';
+
+export interface MetadataTensor {
+  readonly name: string;
+  readonly datatype: string;
+  /** -1 marks a dimension of any size, the batch dimension included. */
+  readonly shape: readonly number[];
+}
+
+export interface ModelMetadata {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly platform: string;
+  readonly inputs: readonly MetadataTensor[];
+  readonly outputs: readonly MetadataTensor[];
+}
+
+/** Metadata for `module`; identical whichever version is asked for, since variants share their signature. */
+export function modelMetadata(module: ModuleSpec): ModelMetadata {
+  const batched = module.maxBatch > 0;
+  const tensor = (spec: TensorSpec): MetadataTensor => ({
+    name: spec.name,
+    datatype: spec.datatype,
+    shape: batched ? [-1, ...spec.shape] : [...spec.shape],
+  });
+  return {
+    name: module.name,
+    versions: module.variants.map((v) => v.name),
+    platform: PLATFORM,
+    inputs: module.inputs.map(tensor),
+    outputs: module.outputs.map(tensor),
+  };
+}

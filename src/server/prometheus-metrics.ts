@@ -1,0 +1,129 @@
+/**
+ * The live `MetricsSink`: the engine's reports as Prometheus metrics on a registry of this object's own
+ * (never prom-client's global one, so two servers or two tests never share counters). Served by the HTTP
+ * server at `GET /metrics`. Latencies are in milliseconds, as everywhere in Sluice.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BatchDispatched, MetricsSink, RequestFinished } from '../ports/metrics-sink.js';
+
+/** Latency buckets in ms: 0.5 ms … 10 s, roughly 1-2-5 per decade. */
+export const LATENCY_BUCKETS_MS: readonly number[] = [
+  0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000,
+];
+/** Batch-size buckets in rows. */
+export const BATCH_ROW_BUCKETS: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+export interface PrometheusMetricsOptions {
+  /** Prefix of every metric name; default `sluice_`. */
+  readonly prefix?: string;
+  /** Also collect prom-client's default process metrics (CPU, memory, event loop lag, GC); default true. */
+  readonly processMetrics?: boolean;
+}
+
+type RequestLabels = 'module' | 'outcome' | 'code';
+
+export class PrometheusMetrics implements MetricsSink {
+  /** The registry holding every metric of this sink. */
+  readonly registry: Registry;
+  private readonly requests: Counter<RequestLabels>;
+  private readonly latency: Histogram<'module' | 'outcome'>;
+  private readonly queue: Histogram<'module'>;
+  private readonly compute: Histogram<'module'>;
+  private readonly lateCompletions: Counter<'module'>;
+  private readonly batchRows: Histogram<'group'>;
+  private readonly queueDepth: Gauge<'group'>;
+  private readonly instanceCores: Gauge<'instance' | 'group'>;
+
+  constructor(options: PrometheusMetricsOptions = {}) {
+    const prefix = options.prefix ?? 'sluice_';
+    this.registry = new Registry();
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: `${prefix}requests_total`,
+      help: 'Inference requests answered, by module, outcome (completed, rejected, expired, failed) and error code (OK when completed).',
+      labelNames: ['module', 'outcome', 'code'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: `${prefix}request_latency_ms`,
+      help: 'End-to-end latency from arrival to the outcome, ms.',
+      labelNames: ['module', 'outcome'],
+      buckets: [...LATENCY_BUCKETS_MS],
+      registers,
+    });
+    this.queue = new Histogram({
+      name: `${prefix}request_queue_ms`,
+      help: 'Time completed requests spent queued before their batch started, ms.',
+      labelNames: ['module'],
+      buckets: [...LATENCY_BUCKETS_MS],
+      registers,
+    });
+    this.compute = new Histogram({
+      name: `${prefix}request_compute_ms`,
+      help: 'Execution time of the batch each completed request ran in, ms.',
+      labelNames: ['module'],
+      buckets: [...LATENCY_BUCKETS_MS],
+      registers,
+    });
+    this.lateCompletions = new Counter({
+      name: `${prefix}deadline_misses_total`,
+      help: 'Requests completed after their deadline.',
+      labelNames: ['module'],
+      registers,
+    });
+    this.batchRows = new Histogram({
+      name: `${prefix}batch_rows`,
+      help: 'Rows per dispatched batch, by instance group.',
+      labelNames: ['group'],
+      buckets: [...BATCH_ROW_BUCKETS],
+      registers,
+    });
+    this.queueDepth = new Gauge({
+      name: `${prefix}queue_depth`,
+      help: 'Requests queued, by instance group.',
+      labelNames: ['group'],
+      registers,
+    });
+    this.instanceCores = new Gauge({
+      name: `${prefix}instance_cpu_cores`,
+      help: 'CPU allocation of each running instance, cores.',
+      labelNames: ['instance', 'group'],
+      registers,
+    });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
+  }
+
+  /** Content type of `render()`'s text (Prometheus exposition format 0.0.4). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The metrics in the Prometheus text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  requestFinished(event: RequestFinished): void {
+    const { module, outcome } = event;
+    this.requests.inc({ module, outcome, code: event.code ?? 'OK' });
+    this.latency.observe({ module, outcome }, event.latencyMs);
+    if (outcome !== 'completed') return;
+    if (event.queueMs !== undefined) this.queue.observe({ module }, event.queueMs);
+    if (event.computeMs !== undefined) this.compute.observe({ module }, event.computeMs);
+    if (!event.withinDeadline) this.lateCompletions.inc({ module });
+  }
+
+  batchDispatched(event: BatchDispatched): void {
+    this.batchRows.observe({ group: event.group }, event.rows);
+  }
+
+  queueDepthChanged(group: string, depth: number): void {
+    this.queueDepth.set({ group }, depth);
+  }
+
+  instanceAllocationChanged(instanceId: string, group: string, cores: number | undefined): void {
+    // An instance that stopped has no allocation: drop its series rather than report 0 forever.
+    if (cores === undefined) this.instanceCores.remove({ instance: instanceId, group });
+    else this.instanceCores.set({ instance: instanceId, group }, cores);
+  }
+}
