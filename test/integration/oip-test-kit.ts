@@ -7,6 +7,7 @@ import type { InferencePayload, InferenceResult } from '../../src/core/inference
 import type { BatchingSpec, ModuleSpec, TensorSpec } from '../../src/core/model-spec.js';
 import type { Tensor } from '../../src/core/tensor.js';
 import { Engine } from '../../src/engine/engine.js';
+import { registerModule } from '../../src/engine/register-module.js';
 import type { Backend, Batch, BatchResult } from '../../src/ports/backend.js';
 import type { Clock, TimerId } from '../../src/ports/clock.js';
 import { createHttpServer, type HttpServerOptions } from '../../src/server/http-server.js';
@@ -210,22 +211,7 @@ export function createTestServer(
   const metrics = new PrometheusMetrics({ processMetrics: false });
   const engine = new Engine<InferencePayload, InferenceResult>({ clock, backend, metrics });
   for (const m of MODULES) {
-    engine.addModule({
-      name: m.name,
-      inputs: m.inputs,
-      batched: m.maxBatch > 0,
-      defaultSloMs: m.defaultSloMs,
-      variants: m.variants.map((v) => v.name),
-      defaultVariant: m.defaultVariant,
-    });
-    for (const v of m.variants) {
-      const group = `${m.name}/${v.name}`;
-      engine.addGroup({
-        module: m.name,
-        variant: v.name,
-        maxBatch: Math.max(1, m.maxBatch),
-        batching: m.batching,
-      });
+    for (const group of registerModule(engine, m)) {
       if (options.withoutInstances === true) continue;
       const calibration = m.name === 'strict' ? [{ rows: 1, computeMs: 50 }] : [];
       engine.addInstance({ id: `${group}#0`, group, cores: 1, calibration });
