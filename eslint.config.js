@@ -3,8 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { readFileSync } from 'node:fs';
 
+import { join } from 'node:path';
+
 /** @type {Record<string, string[]>} */
-const layers = JSON.parse(readFileSync(new URL('./layers.json', import.meta.url), 'utf8'));
+const layers = /** @type {Record<string, string[]>} */ (
+  JSON.parse(readFileSync(join(import.meta.dirname, 'layers.json'), 'utf8'))
+);
 delete layers.$comment;
 const folders = Object.keys(layers);
 
@@ -30,7 +34,17 @@ const layerRules = folders.map((folder) => {
             : [],
           ...(pure.includes(folder)
             ? {
-                paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'node:child_process', 'node:timers', 'node:timers/promises', 'node:perf_hooks', 'node:crypto'].map((name) => ({
+                paths: [
+                  'fs',
+                  'node:fs',
+                  'fs/promises',
+                  'node:fs/promises',
+                  'node:child_process',
+                  'node:timers',
+                  'node:timers/promises',
+                  'node:perf_hooks',
+                  'node:crypto',
+                ].map((name) => ({
                   name,
                   message: 'Pure layers take time, randomness and I/O through ports.',
                 })),
@@ -48,7 +62,16 @@ const pureRules = {
   rules: {
     'no-restricted-globals': [
       'error',
-      ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'performance', 'process', 'fetch'].map((name) => ({
+      ...[
+        'setTimeout',
+        'setInterval',
+        'setImmediate',
+        'clearTimeout',
+        'clearInterval',
+        'performance',
+        'process',
+        'fetch',
+      ].map((name) => ({
         name,
         message: 'Pure layers take time, timers and I/O through ports (Clock, Backend, ...).',
       })),
@@ -58,7 +81,10 @@ const pureRules = {
       { object: 'Math', property: 'random', message: 'Use the Rng port.' },
       { object: 'Date', property: 'now', message: 'Use the Clock port.' },
     ],
-    'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'Use the Clock port.' }],
+    'no-restricted-syntax': [
+      'error',
+      { selector: "NewExpression[callee.name='Date']", message: 'Use the Clock port.' },
+    ],
   },
 };
 
@@ -68,7 +94,10 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -78,6 +107,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   ...layerRules,
   pureRules,
   {

@@ -6,9 +6,18 @@
 import { UsageError, type Command } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
-  serve: { summary: 'serve a model repository over the Open Inference Protocol', load: () => import('./commands/serve.js') },
-  zoo: { summary: 'generate a family of ONNX image-classification variants', load: () => import('./commands/zoo.js') },
-  load: { summary: 'open-loop load with per-request deadlines (Poisson or a trace)', load: () => import('./commands/load.js') },
+  serve: {
+    summary: 'serve a model repository over the Open Inference Protocol',
+    load: () => import('./commands/serve.js'),
+  },
+  zoo: {
+    summary: 'generate a family of ONNX image-classification variants',
+    load: () => import('./commands/zoo.js'),
+  },
+  load: {
+    summary: 'open-loop load with per-request deadlines (Poisson or a trace)',
+    load: () => import('./commands/load.js'),
+  },
 };
 
 function usage(): string {

@@ -6,22 +6,37 @@
 
 export const ERROR_CATALOGUE = {
   INVALID_REQUEST: { status: 400, summary: 'The request body is malformed or not an OIP inference request.' },
-  INVALID_INPUT: { status: 400, summary: 'An input tensor does not match the model (name, datatype, shape, data).' },
+  INVALID_INPUT: {
+    status: 400,
+    summary: 'An input tensor does not match the model (name, datatype, shape, data).',
+  },
   UNKNOWN_MODEL: { status: 404, summary: 'No model (or application) of that name is served.' },
   UNKNOWN_VERSION: { status: 404, summary: 'The model has no version (variant) of that name.' },
   UNKNOWN_ROUTE: { status: 404, summary: 'No endpoint at that path for that method.' },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the configured limit.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body is neither JSON nor the binary tensor extension.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    summary: 'The request body is neither JSON nor the binary tensor extension.',
+  },
   DEADLINE_UNMEETABLE: {
     status: 429,
     summary: 'Rejected at admission: the deadline cannot be met given the queue ahead and the latency model.',
   },
   OVERLOADED: { status: 503, summary: 'Rejected for load: the queue is full.' },
   NOT_READY: { status: 503, summary: 'The model has no ready instance, or the server is shutting down.' },
-  DEADLINE_EXCEEDED: { status: 504, summary: 'The deadline passed (or became unmeetable) while the request was queued.' },
-  INSTANCE_FAILED: { status: 500, summary: 'The instance executing the request failed (crash or runtime error) and the retry failed too.' },
+  DEADLINE_EXCEEDED: {
+    status: 504,
+    summary: 'The deadline passed (or became unmeetable) while the request was queued.',
+  },
+  INSTANCE_FAILED: {
+    status: 500,
+    summary: 'The instance executing the request failed (crash or runtime error) and the retry failed too.',
+  },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
-  INVALID_CONFIG: { status: 500, summary: 'A configuration file is invalid; the message names the file and the key.' },
+  INVALID_CONFIG: {
+    status: 500,
+    summary: 'A configuration file is invalid; the message names the file and the key.',
+  },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -52,9 +67,11 @@ export interface OipError {
 
 /** The single mapping from any thrown or returned error to an HTTP status and OIP error body. */
 export function toOipError(error: unknown): OipError {
-  const e = error instanceof SluiceError ? error : new SluiceError('INTERNAL', describe(error), { cause: error });
+  const e =
+    error instanceof SluiceError ? error : new SluiceError('INTERNAL', describe(error), { cause: error });
   const headers: Record<string, string> = {};
-  if (e.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));
+  if (e.retryAfterMs !== undefined)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));
   return { status: e.status, body: { error: `${e.code}: ${e.message}` }, headers };
 }
 

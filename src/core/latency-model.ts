@@ -52,9 +52,15 @@ function interpolateTable(points: readonly LatencyPoint[], batch: number, cores:
   if (points.length === 0) throw new RangeError('latency table has no points');
   const coreValues = [...new Set(points.map((p) => p.cores))].sort((a, b) => a - b);
   const [lo, hi, t] = bracket(coreValues, cores, (c) => 1 / c);
-  const atLo = interpolateBatch(points.filter((p) => p.cores === lo), batch);
+  const atLo = interpolateBatch(
+    points.filter((p) => p.cores === lo),
+    batch,
+  );
   if (hi === lo) return atLo;
-  const atHi = interpolateBatch(points.filter((p) => p.cores === hi), batch);
+  const atHi = interpolateBatch(
+    points.filter((p) => p.cores === hi),
+    batch,
+  );
   return atLo + (atHi - atLo) * t;
 }
 

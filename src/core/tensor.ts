@@ -87,7 +87,10 @@ export function elementCount(shape: readonly number[], what = 'tensor'): number 
   let count = 1;
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
-      throw new SluiceError('INVALID_INPUT', `${what}: shape dimension ${String(dim)} is not a non-negative integer`);
+      throw new SluiceError(
+        'INVALID_INPUT',
+        `${what}: shape dimension ${String(dim)} is not a non-negative integer`,
+      );
     }
     count *= dim;
     if (count > MAX_TENSOR_ELEMENTS) {

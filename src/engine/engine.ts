@@ -61,6 +61,8 @@ interface InstanceState {
   busyBatch: number | undefined;
   /** Ready to finish its batch but take no more; removed once idle. */
   draining: boolean;
+  /** Lost and being restarted: takes no batches, but its group keeps admitting and queueing for it. */
+  suspended: boolean;
 }
 
 interface BatchInFlight<P, R> {
@@ -105,7 +107,8 @@ export class Engine<P, R> {
   /** Adds a variant's instance group; `prior` is its profiled latency model, if any. */
   addGroup(settings: GroupSettings, options: { prior?: LatencyModel } = {}): void {
     const id = groupId(settings.module, settings.variant);
-    if (!this.modules.has(settings.module)) throw new Error(`group '${id}': unknown module '${settings.module}'`);
+    if (!this.modules.has(settings.module))
+      throw new Error(`group '${id}': unknown module '${settings.module}'`);
     if (this.groups.has(id)) throw new Error(`group '${id}' already added`);
     this.groups.set(id, {
       id,
@@ -122,13 +125,15 @@ export class Engine<P, R> {
     const state = this.modules.get(module);
     if (state === undefined) throw new Error(`unknown module '${module}'`);
     const weights: Record<string, number> = {};
-    for (const [variant, weight] of Object.entries(weightsByVariant)) weights[groupId(module, variant)] = weight;
+    for (const [variant, weight] of Object.entries(weightsByVariant))
+      weights[groupId(module, variant)] = weight;
     state.router.setWeights(weights);
   }
 
   addInstance(registration: InstanceRegistration): void {
     const group = this.groups.get(registration.group);
-    if (group === undefined) throw new Error(`instance '${registration.id}': unknown group '${registration.group}'`);
+    if (group === undefined)
+      throw new Error(`instance '${registration.id}': unknown group '${registration.group}'`);
     if (this.instances.has(registration.id)) throw new Error(`instance '${registration.id}' already added`);
     this.instances.set(registration.id, {
       id: registration.id,
@@ -136,6 +141,7 @@ export class Engine<P, R> {
       cores: registration.cores,
       busyBatch: undefined,
       draining: false,
+      suspended: false,
     });
     group.instances.add(registration.id);
     for (const point of registration.calibration ?? []) {
@@ -156,6 +162,27 @@ export class Engine<P, R> {
       instance.draining = true;
       this.groups.get(instance.group)?.instances.delete(id);
     }
+  }
+
+  /**
+   * An instance was lost (its process died) and is being restarted: it takes no batches, but its group
+   * keeps admitting and queueing requests for it (deadlines still apply) until `resumeInstance` or
+   * `removeInstance`. A batch it held comes back as a retryable failure and is retried once.
+   */
+  suspendInstance(id: string): void {
+    const instance = this.instances.get(id);
+    if (instance !== undefined) instance.suspended = true;
+  }
+
+  /** A suspended instance is back (restarted), possibly with new timings. */
+  resumeInstance(id: string, calibration: InstanceRegistration['calibration'] = []): void {
+    const instance = this.instances.get(id);
+    if (instance === undefined) throw new Error(`unknown instance '${id}'`);
+    instance.suspended = false;
+    const group = this.groups.get(instance.group);
+    if (group === undefined) return;
+    for (const point of calibration) group.estimator.observe(point.rows, instance.cores, point.computeMs);
+    this.pump(group);
   }
 
   /** Records a new CPU allocation of a running instance (in-place resize). */
@@ -198,7 +225,8 @@ export class Engine<P, R> {
 
     if (this.shuttingDown) return refuse(new SluiceError('NOT_READY', 'the server is shutting down'));
     const module = this.modules.get(request.module);
-    if (module === undefined) return refuse(new SluiceError('UNKNOWN_MODEL', `no model named '${request.module}'`));
+    if (module === undefined)
+      return refuse(new SluiceError('UNKNOWN_MODEL', `no model named '${request.module}'`));
     const group = this.route(module, request.version);
     if (group instanceof SluiceError) return refuse(group);
 
@@ -293,13 +321,17 @@ export class Engine<P, R> {
       }
       const group = this.groups.get(groupId(name, version));
       if (group === undefined || group.instances.size === 0) {
-        return new SluiceError('NOT_READY', `version '${version}' of model '${name}' has no instance in service`);
+        return new SluiceError(
+          'NOT_READY',
+          `version '${version}' of model '${name}' has no instance in service`,
+        );
       }
       return group;
     }
     const picked = module.router.pick((g) => (this.groups.get(g)?.instances.size ?? 0) > 0);
     const group = picked === undefined ? undefined : this.groups.get(picked);
-    if (group === undefined) return new SluiceError('NOT_READY', `model '${name}' has no instance in service`);
+    if (group === undefined)
+      return new SluiceError('NOT_READY', `model '${name}' has no instance in service`);
     return group;
   }
 
@@ -318,7 +350,7 @@ export class Engine<P, R> {
     const free: number[] = [];
     for (const id of group.instances) {
       const instance = this.instances.get(id);
-      if (instance === undefined) continue;
+      if (instance === undefined || instance.suspended) continue;
       const batch = instance.busyBatch === undefined ? undefined : this.inFlight.get(instance.busyBatch);
       if (batch === undefined) {
         free.push(0);
@@ -340,7 +372,9 @@ export class Engine<P, R> {
     const nowMs = this.clock.nowMs();
     const { batching, maxBatch } = group.settings;
     if (batching.admission !== 'serve' && group.queue.length > 0) {
-      const expired = findExpired(nowMs, group.queue.entries, batching.policy, (r) => this.estimate(group, r));
+      const expired = findExpired(nowMs, group.queue.entries, batching.policy, (r) =>
+        this.estimate(group, r),
+      );
       for (const entry of group.queue.take(expired)) {
         const passed = entry.deadlineMs < nowMs;
         const message = passed
@@ -389,7 +423,8 @@ export class Engine<P, R> {
     const idle: InstanceState[] = [];
     for (const id of group.instances) {
       const instance = this.instances.get(id);
-      if (instance !== undefined && instance.busyBatch === undefined) idle.push(instance);
+      if (instance !== undefined && instance.busyBatch === undefined && !instance.suspended)
+        idle.push(instance);
     }
     return idle.sort((a, b) => b.cores - a.cores);
   }
@@ -437,17 +472,25 @@ export class Engine<P, R> {
       batch.items.forEach((item, index) => {
         const output = result.outputs[index];
         if (output === undefined) {
-          this.finishFailed(item, 'failed', new SluiceError('INTERNAL', `backend returned no output for item ${index}`));
+          this.finishFailed(
+            item,
+            'failed',
+            new SluiceError('INTERNAL', `backend returned no output for item ${index}`),
+          );
           return;
         }
         this.finishCompleted(item, output, batch, result.computeMs, nowMs);
       });
     } else if (result.retryable) {
-      // The instance is gone; the runtime adds it again if it restarts.
-      if (instance !== undefined) this.forgetInstance(instance);
+      // The instance is gone. A suspended one is being restarted and stays; any other is forgotten.
+      if (instance !== undefined && !instance.suspended) this.forgetInstance(instance);
       for (const item of batch.items) {
         if (item.retried) {
-          this.finishFailed(item, 'failed', new SluiceError('INSTANCE_FAILED', `${result.error.message} (after one retry)`));
+          this.finishFailed(
+            item,
+            'failed',
+            new SluiceError('INSTANCE_FAILED', `${result.error.message} (after one retry)`),
+          );
         } else {
           item.retried = true;
           item.dispatchedMs = undefined;

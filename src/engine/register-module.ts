@@ -18,7 +18,12 @@ export function registerModule<P, R>(engine: Engine<P, R>, spec: ModuleSpec): st
   });
   return spec.variants.map((variant) => {
     engine.addGroup(
-      { module: spec.name, variant: variant.name, maxBatch: Math.max(1, spec.maxBatch), batching: spec.batching },
+      {
+        module: spec.name,
+        variant: variant.name,
+        maxBatch: Math.max(1, spec.maxBatch),
+        batching: spec.batching,
+      },
       variant.latency === undefined ? {} : { prior: variant.latency },
     );
     return groupId(spec.name, variant.name);

@@ -22,7 +22,10 @@ describe('admit', () => {
 
   it('joins the partial batch ahead when it fits', () => {
     // 6 rows ahead at batch 4: one batch of 4 (30 ms), then 2 + 1 = 3 rows (25 ms).
-    expect(admit({ ...base, rowsAhead: 6, queuedRows: 6 })).toEqual({ admitted: true, predictedFinishMs: 1055 });
+    expect(admit({ ...base, rowsAhead: 6, queuedRows: 6 })).toEqual({
+      admitted: true,
+      predictedFinishMs: 1055,
+    });
   });
 
   it('spreads the work ahead over instances by list scheduling', () => {
@@ -54,6 +57,9 @@ describe('admit', () => {
   });
 
   it('admits while the instances are still starting (nothing to predict with)', () => {
-    expect(admit({ ...base, instanceFreeInMs: [], deadlineMs: 1001 })).toEqual({ admitted: true, predictedFinishMs: undefined });
+    expect(admit({ ...base, instanceFreeInMs: [], deadlineMs: 1001 })).toEqual({
+      admitted: true,
+      predictedFinishMs: undefined,
+    });
   });
 });

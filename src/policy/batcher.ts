@@ -126,6 +126,7 @@ export function nextExpiryMs(
     return head === undefined ? undefined : head.deadlineMs - latency(head.rows).meanMs;
   }
   let earliest: number | undefined;
-  for (const entry of queue) if (earliest === undefined || entry.deadlineMs < earliest) earliest = entry.deadlineMs;
+  for (const entry of queue)
+    if (earliest === undefined || entry.deadlineMs < earliest) earliest = entry.deadlineMs;
   return earliest;
 }

@@ -21,10 +21,17 @@ export interface Deadline {
 }
 
 /** Computes the deadline, or a SluiceError (INVALID_REQUEST) naming the bad hint. */
-export function computeDeadline(arrivalMs: number, hints: DeadlineHints, defaultSloMs: number): Deadline | SluiceError {
+export function computeDeadline(
+  arrivalMs: number,
+  hints: DeadlineHints,
+  defaultSloMs: number,
+): Deadline | SluiceError {
   for (const [key, value] of Object.entries(hints)) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      return new SluiceError('INVALID_REQUEST', `${hintName(key)} must be a non-negative number, got ${String(value)}`);
+      return new SluiceError(
+        'INVALID_REQUEST',
+        `${hintName(key)} must be a non-negative number, got ${String(value)}`,
+      );
     }
   }
   let sloMs: number;

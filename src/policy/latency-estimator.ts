@@ -56,7 +56,8 @@ export class LatencyEstimator {
     const w = this.count === 0 ? 1 : this.smoothing;
     if (predicted > 0) {
       const residual = (computeMs - predicted) / predicted;
-      this.relativeVariance = this.count === 0 ? 0 : (1 - w) * this.relativeVariance + w * residual * residual;
+      this.relativeVariance =
+        this.count === 0 ? 0 : (1 - w) * this.relativeVariance + w * residual * residual;
     }
     if (this.prior !== undefined) {
       const base = estimateLatencyMs(this.prior, rows, cores);

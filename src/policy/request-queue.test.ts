@@ -8,7 +8,9 @@ const entryArb = fc.record({
   rows: fc.integer({ min: 1, max: 4 }),
 });
 
-type Op = { kind: 'push'; entry: { deadlineMs: number; arrivalMs: number; rows: number } } | { kind: 'take'; picks: number[] };
+type Op =
+  | { kind: 'push'; entry: { deadlineMs: number; arrivalMs: number; rows: number } }
+  | { kind: 'take'; picks: number[] };
 
 const opsArb = fc.array(
   fc.oneof(
@@ -24,7 +26,8 @@ function edfSorted(entries: readonly QueuedEntry[]): boolean {
     const b = entries[i]!;
     const key = (e: QueuedEntry): [number, number, number] => [e.deadlineMs, e.arrivalMs, e.seq];
     const [ka, kb] = [key(a), key(b)];
-    if (ka[0] > kb[0] || (ka[0] === kb[0] && (ka[1] > kb[1] || (ka[1] === kb[1] && ka[2] > kb[2])))) return false;
+    if (ka[0] > kb[0] || (ka[0] === kb[0] && (ka[1] > kb[1] || (ka[1] === kb[1] && ka[2] > kb[2]))))
+      return false;
   }
   return true;
 }
@@ -58,7 +61,8 @@ describe('RequestQueue', () => {
         const seq = entries.length + 1;
         const ahead = (e: QueuedEntry): boolean =>
           e.deadlineMs < probe.deadlineMs ||
-          (e.deadlineMs === probe.deadlineMs && (e.arrivalMs < probe.arrivalMs || (e.arrivalMs === probe.arrivalMs && e.seq < seq)));
+          (e.deadlineMs === probe.deadlineMs &&
+            (e.arrivalMs < probe.arrivalMs || (e.arrivalMs === probe.arrivalMs && e.seq < seq)));
         const expected = queue.entries.filter(ahead).reduce((s, e) => s + e.rows, 0);
         expect(queue.rowsAhead(probe.deadlineMs, probe.arrivalMs, seq)).toBe(expected);
       }),
@@ -67,7 +71,9 @@ describe('RequestQueue', () => {
 
   it('fifo serves in arrival sequence whatever the deadlines', () => {
     const queue = new RequestQueue<QueuedEntry>('fifo');
-    [30, 10, 20].forEach((deadlineMs, i) => queue.push({ seq: i + 1, arrivalMs: i, deadlineMs, rows: 1, shapeKey: '' }));
+    [30, 10, 20].forEach((deadlineMs, i) =>
+      queue.push({ seq: i + 1, arrivalMs: i, deadlineMs, rows: 1, shapeKey: '' }),
+    );
     expect(queue.entries.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(queue.rowsAhead(0, 5, 4)).toBe(3);
   });

@@ -30,7 +30,8 @@ export function validateInputs(
   maxBatch: number,
   received: readonly ReceivedInput[],
 ): InputsFit | SluiceError {
-  const bad = (message: string): SluiceError => new SluiceError('INVALID_INPUT', `model '${module}': ${message}`);
+  const bad = (message: string): SluiceError =>
+    new SluiceError('INVALID_INPUT', `model '${module}': ${message}`);
   const byName = new Map<string, ReceivedInput>();
   for (const input of received) {
     if (byName.has(input.name)) return bad(`input '${input.name}' appears more than once`);
@@ -51,7 +52,9 @@ export function validateInputs(
     }
     const expectedRank = spec.shape.length + (batched ? 1 : 0);
     if (input.shape.length !== expectedRank) {
-      return bad(`input '${spec.name}' has shape [${input.shape.join(',')}], expected ${describeShape(spec, batched)}`);
+      return bad(
+        `input '${spec.name}' has shape [${input.shape.join(',')}], expected ${describeShape(spec, batched)}`,
+      );
     }
     let count: number;
     try {
@@ -60,20 +63,26 @@ export function validateInputs(
       return error instanceof SluiceError ? bad(error.message) : bad(String(error));
     }
     if (count !== input.elements) {
-      return bad(`input '${spec.name}' has ${input.elements} elements but shape [${input.shape.join(',')}] needs ${count}`);
+      return bad(
+        `input '${spec.name}' has ${input.elements} elements but shape [${input.shape.join(',')}] needs ${count}`,
+      );
     }
     const inner = batched ? input.shape.slice(1) : input.shape;
     for (let i = 0; i < spec.shape.length; i++) {
       const want = spec.shape[i];
       if (want !== undefined && want !== -1 && inner[i] !== want) {
-        return bad(`input '${spec.name}' has shape [${input.shape.join(',')}], expected ${describeShape(spec, batched)}`);
+        return bad(
+          `input '${spec.name}' has shape [${input.shape.join(',')}], expected ${describeShape(spec, batched)}`,
+        );
       }
     }
     if (batched) {
       const r = input.shape[0] ?? 0;
       if (r < 1) return bad(`input '${spec.name}' has an empty batch dimension`);
-      if (r > maxBatch) return bad(`input '${spec.name}' has batch size ${r}, more than the model's max batch ${maxBatch}`);
-      if (rows !== undefined && r !== rows) return bad(`inputs disagree on the batch size (${rows} and ${r})`);
+      if (r > maxBatch)
+        return bad(`input '${spec.name}' has batch size ${r}, more than the model's max batch ${maxBatch}`);
+      if (rows !== undefined && r !== rows)
+        return bad(`inputs disagree on the batch size (${rows} and ${r})`);
       rows = r;
     }
     keyParts.push(inner.join('x'));

@@ -2,12 +2,9 @@
 // (shared/specs/open-inference-protocol/open_inference_rest.yaml), validated with ajv as the spec's
 // README suggests. Binary-extension responses validate their JSON header with `data` no longer required
 // of binary outputs, and their bytes are checked against each output's binary_data_size.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import {
   binaryBody,
   bytesOf,
@@ -16,32 +13,12 @@ import {
   SIMPLE_INPUT1,
   simpleJsonRequest,
 } from '../integration/oip-test-kit.js';
+import { loadOipSchema } from '../support/oip-schema.js';
 
-const SPEC = resolve(
-  import.meta.dirname,
-  '../../../shared/specs/open-inference-protocol/open_inference_rest.yaml',
-);
-const spec = parse(readFileSync(SPEC, 'utf8')) as {
-  components: { schemas: Record<string, { required?: string[] }> };
-};
-
-const ajv = new Ajv({ strict: true, allErrors: true });
-// `components` only holds the schemas that $refs point into; `x-examples` is OpenAPI documentation.
-ajv.addKeyword('components');
-ajv.addKeyword('x-examples');
-ajv.addSchema({ $id: 'oip', components: spec.components });
-// The binary tensor extension (a Triton extension, not in the spec) leaves `data` out of binary outputs.
-const relaxed = structuredClone(spec.components);
-relaxed.schemas.response_output!.required = (relaxed.schemas.response_output!.required ?? []).filter(
-  (key) => key !== 'data',
-);
-ajv.addSchema({ $id: 'oip-binary', components: relaxed });
-
-const schema = (name: string, id = 'oip'): ValidateFunction => {
-  const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
-  if (validate === undefined) throw new Error(`no schema ${name}`);
-  return validate;
-};
+const oip = loadOipSchema();
+const ajv = oip.ajv;
+const schema = (name: string, id = 'oip'): ValidateFunction =>
+  oip.schema(name, { binary: id === 'oip-binary' });
 const conforms = (name: string, body: unknown, id = 'oip'): void => {
   const validate = schema(name, id);
   expect(

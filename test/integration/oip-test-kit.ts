@@ -1,7 +1,6 @@
 // Shared fixtures for the HTTP front end's tests: the real Engine with a fake Backend that computes
 // outputs from inputs on the real event loop, two modules, a performance.now() clock, and helpers to
 // write binary-extension bodies by hand.
-import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { InferencePayload, InferenceResult } from '../../src/core/inference.js';
 import type { BatchingSpec, ModuleSpec, TensorSpec } from '../../src/core/model-spec.js';
@@ -9,36 +8,9 @@ import type { Tensor } from '../../src/core/tensor.js';
 import { Engine } from '../../src/engine/engine.js';
 import { registerModule } from '../../src/engine/register-module.js';
 import type { Backend, Batch, BatchResult } from '../../src/ports/backend.js';
-import type { Clock, TimerId } from '../../src/ports/clock.js';
+import { SystemClock } from '../../src/runtime/system-clock.js';
 import { createHttpServer, type HttpServerOptions } from '../../src/server/http-server.js';
 import { PrometheusMetrics } from '../../src/server/prometheus-metrics.js';
-
-/** A live clock for tests: performance.now() and setTimeout. */
-export class TestClock implements Clock {
-  private readonly timers = new Map<number, NodeJS.Timeout>();
-  private seq = 0;
-  nowMs(): number {
-    return performance.now();
-  }
-  setTimer(atMs: number, fire: () => void): TimerId {
-    const id = ++this.seq;
-    this.timers.set(
-      id,
-      setTimeout(
-        () => {
-          this.timers.delete(id);
-          fire();
-        },
-        Math.max(0, atMs - this.nowMs()),
-      ),
-    );
-    return id;
-  }
-  clearTimer(id: TimerId): void {
-    clearTimeout(this.timers.get(id));
-    this.timers.delete(id);
-  }
-}
 
 const BATCHING: BatchingSpec = {
   preferredBatch: 4,
@@ -206,7 +178,7 @@ export interface TestServer {
 export function createTestServer(
   options: { gated?: boolean; http?: HttpServerOptions; withoutInstances?: boolean } = {},
 ): TestServer {
-  const clock = new TestClock();
+  const clock = new SystemClock();
   const backend = new TestBackend(options.gated ?? false);
   const metrics = new PrometheusMetrics({ processMetrics: false });
   const engine = new Engine<InferencePayload, InferenceResult>({ clock, backend, metrics });

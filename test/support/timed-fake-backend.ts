@@ -30,7 +30,10 @@ export class TimedFakeBackend<P> implements Backend<P, P> {
         done({
           ok: false,
           retryable: mode === 'retryable',
-          error: new SluiceError(mode === 'retryable' ? 'INSTANCE_FAILED' : 'INTERNAL', `injected ${mode} failure`),
+          error: new SluiceError(
+            mode === 'retryable' ? 'INSTANCE_FAILED' : 'INTERNAL',
+            `injected ${mode} failure`,
+          ),
         });
     });
   }

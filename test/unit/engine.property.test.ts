@@ -46,7 +46,9 @@ const scenarioArb = (options: { failures: boolean; oneShape: boolean }): fc.Arbi
         { maxLength: 60 },
       ),
       failures: options.failures
-        ? fc.array(fc.constantFrom<FailureMode>('none', 'none', 'none', 'retryable', 'fatal'), { maxLength: 40 })
+        ? fc.array(fc.constantFrom<FailureMode>('none', 'none', 'none', 'retryable', 'fatal'), {
+            maxLength: 40,
+          })
         : fc.constant([]),
     }),
   );
@@ -63,7 +65,11 @@ const width = (arrival: Arrival): number => (arrival.shape === 'a' ? 2 : 3);
 function run(scenario: Scenario) {
   const clock = new VirtualClock();
   let seq = 0;
-  const backend = new TimedFakeBackend<number>(clock, (rows) => 4 + 3 * rows, (batch) => scenario.failures[batch.batchId - 1] ?? 'none');
+  const backend = new TimedFakeBackend<number>(
+    clock,
+    (rows) => 4 + 3 * rows,
+    (batch) => scenario.failures[batch.batchId - 1] ?? 'none',
+  );
   const batchSeqs: number[] = [];
   const execute = backend.execute.bind(backend);
   backend.execute = (batch, done) => {
@@ -73,7 +79,8 @@ function run(scenario: Scenario) {
       // A lost instance comes back, as the runtime's supervisor would restart it.
       if (!result.ok && result.retryable) {
         clock.setTimer(clock.nowMs() + 25, () => {
-          if (seenInstances.has(batch.instanceId)) engine.addInstance({ id: batch.instanceId, group: 'm/v', cores: 1 });
+          if (seenInstances.has(batch.instanceId))
+            engine.addInstance({ id: batch.instanceId, group: 'm/v', cores: 1 });
         });
       }
     });
@@ -107,7 +114,14 @@ function run(scenario: Scenario) {
           arrivalMs: clock.nowMs(),
           budget: { sloMs: arrival.sloMs },
           // Shapes [rows, 2] and [rows, 3] must never share a batch.
-          inputs: [{ name: 'x', datatype: 'FP32', shape: [arrival.rows, width(arrival)], elements: arrival.rows * width(arrival) }],
+          inputs: [
+            {
+              name: 'x',
+              datatype: 'FP32',
+              shape: [arrival.rows, width(arrival)],
+              elements: arrival.rows * width(arrival),
+            },
+          ],
           payload: index,
         },
         (outcome) => {
@@ -178,7 +192,9 @@ describe('Engine properties', () => {
         fc.pre(scenario.batching.policy === 'deadline');
         const { backend, traces, batchSeqs } = run(scenario);
         const dispatchedAt = new Map<number, number>();
-        backend.batches.forEach(({ batch }, k) => batch.items.forEach((i) => dispatchedAt.set(i.payload, batchSeqs[k]!)));
+        backend.batches.forEach(({ batch }, k) =>
+          batch.items.forEach((i) => dispatchedAt.set(i.payload, batchSeqs[k]!)),
+        );
         backend.batches.forEach(({ batch }, k) => {
           const seqK = batchSeqs[k]!;
           const latest = Math.max(...batch.items.map((i) => traces[i.payload]!.deadlineMs!));

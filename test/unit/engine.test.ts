@@ -5,21 +5,51 @@ import { TimedFakeBackend, type FailureMode } from '../support/timed-fake-backen
 import { Engine } from '../../src/engine/engine.js';
 import type { Outcome, SubmittedRequest } from '../../src/engine/types.js';
 
-const batching: BatchingSpec = { preferredBatch: 4, maxQueueDelayMs: 0, policy: 'deadline', admission: 'reject', maxQueueLength: 100 };
+const batching: BatchingSpec = {
+  preferredBatch: 4,
+  maxQueueDelayMs: 0,
+  policy: 'deadline',
+  admission: 'reject',
+  maxQueueLength: 100,
+};
 
-function setup(options: { instances?: number; latency?: (rows: number) => number; failures?: FailureMode[]; batching?: Partial<BatchingSpec>; variants?: string[] } = {}) {
+function setup(
+  options: {
+    instances?: number;
+    latency?: (rows: number) => number;
+    failures?: FailureMode[];
+    batching?: Partial<BatchingSpec>;
+    variants?: string[];
+  } = {},
+) {
   const clock = new VirtualClock();
-  const backend = new TimedFakeBackend<string>(clock, options.latency ?? ((rows) => 10 + 2 * rows), (b) => options.failures?.[b.batchId - 1] ?? 'none');
+  const backend = new TimedFakeBackend<string>(
+    clock,
+    options.latency ?? ((rows) => 10 + 2 * rows),
+    (b) => options.failures?.[b.batchId - 1] ?? 'none',
+  );
   const engine = new Engine<string, string>({ clock, backend });
   const variants = options.variants ?? ['v1'];
-  engine.addModule({ name: 'm', inputs: [], batched: true, defaultSloMs: 100, variants: [...variants, 'unloaded'], defaultVariant: variants[0]! });
-  for (const variant of variants) engine.addGroup({ module: 'm', variant, maxBatch: 8, batching: { ...batching, ...options.batching } });
+  engine.addModule({
+    name: 'm',
+    inputs: [],
+    batched: true,
+    defaultSloMs: 100,
+    variants: [...variants, 'unloaded'],
+    defaultVariant: variants[0]!,
+  });
+  for (const variant of variants)
+    engine.addGroup({ module: 'm', variant, maxBatch: 8, batching: { ...batching, ...options.batching } });
   for (let i = 0; i < (options.instances ?? 1); i++) {
-    for (const variant of variants) engine.addInstance({ id: `${variant}-${i}`, group: `m/${variant}`, cores: 1 });
+    for (const variant of variants)
+      engine.addInstance({ id: `${variant}-${i}`, group: `m/${variant}`, cores: 1 });
   }
   const outcomes: Outcome<string>[] = [];
   const submit = (payload: string, over: Partial<SubmittedRequest<string>> = {}): void => {
-    engine.submit({ module: 'm', version: undefined, arrivalMs: clock.nowMs(), budget: {}, payload, ...over }, (o) => outcomes.push(o));
+    engine.submit(
+      { module: 'm', version: undefined, arrivalMs: clock.nowMs(), budget: {}, payload, ...over },
+      (o) => outcomes.push(o),
+    );
   };
   return { clock, backend, engine, outcomes, submit };
 }
@@ -29,7 +59,18 @@ describe('Engine', () => {
     const { clock, outcomes, submit } = setup();
     submit('a');
     clock.runAll();
-    expect(outcomes).toMatchObject([{ kind: 'completed', output: 'a', variant: 'v1', instanceId: 'v1-0', queueMs: 0, computeMs: 12, batchRows: 1, finishedMs: 12 }]);
+    expect(outcomes).toMatchObject([
+      {
+        kind: 'completed',
+        output: 'a',
+        variant: 'v1',
+        instanceId: 'v1-0',
+        queueMs: 0,
+        computeMs: 12,
+        batchRows: 1,
+        finishedMs: 12,
+      },
+    ]);
   });
 
   it('batches what queued while the instance was busy', () => {
@@ -39,7 +80,10 @@ describe('Engine', () => {
     for (const p of ['b', 'c', 'd']) submit(p);
     clock.runAll();
     expect(backend.batches.map((b) => b.batch.items.map((i) => i.payload))).toEqual([['a'], ['b', 'c', 'd']]);
-    expect(outcomes.find((o) => o.kind === 'completed' && o.output === 'c')).toMatchObject({ queueMs: 11, batchRows: 3 });
+    expect(outcomes.find((o) => o.kind === 'completed' && o.output === 'c')).toMatchObject({
+      queueMs: 11,
+      batchRows: 3,
+    });
   });
 
   it('answers a request stuck behind a busy instance at its deadline with DEADLINE_EXCEEDED', () => {
@@ -95,7 +139,11 @@ describe('Engine', () => {
     submit('a', { module: 'nope' });
     submit('b', { version: 'v9' });
     submit('c', { version: 'unloaded' });
-    expect(outcomes.map((o) => (o.kind === 'completed' ? o.kind : o.error.code))).toEqual(['UNKNOWN_MODEL', 'UNKNOWN_VERSION', 'NOT_READY']);
+    expect(outcomes.map((o) => (o.kind === 'completed' ? o.kind : o.error.code))).toEqual([
+      'UNKNOWN_MODEL',
+      'UNKNOWN_VERSION',
+      'NOT_READY',
+    ]);
     expect(engine.isReady('m')).toBe(true);
     expect(engine.isReady('m', 'unloaded')).toBe(false);
   });
@@ -125,7 +173,11 @@ describe('Engine', () => {
     submit('late');
     expect(drainedAt).toBeUndefined();
     clock.runAll();
-    expect(outcomes.map((o) => (o.kind === 'completed' ? o.output : o.error.code))).toEqual(['NOT_READY', 'a', 'b']);
+    expect(outcomes.map((o) => (o.kind === 'completed' ? o.output : o.error.code))).toEqual([
+      'NOT_READY',
+      'a',
+      'b',
+    ]);
     expect(drainedAt).toBe(outcomes[2]!.finishedMs);
   });
 
@@ -135,7 +187,10 @@ describe('Engine', () => {
     engine.removeInstance('v1-0');
     submit('b');
     clock.runAll();
-    expect(outcomes.map((o) => (o.kind === 'completed' ? o.output : o.error.code))).toEqual(['NOT_READY', 'a']);
+    expect(outcomes.map((o) => (o.kind === 'completed' ? o.output : o.error.code))).toEqual([
+      'NOT_READY',
+      'a',
+    ]);
     expect(engine.stats()).toMatchObject([{ group: 'm/v1', instances: 0 }]);
   });
 
@@ -147,5 +202,31 @@ describe('Engine', () => {
     clock.runAll();
     expect(backend.batches).toHaveLength(1);
     expect(backend.batches[0]!.startedMs).toBe(5);
+  });
+});
+
+describe('Engine with a suspended instance', () => {
+  it('keeps admitting and queueing while a lost instance restarts, then serves on resume', () => {
+    const { clock, engine, outcomes, submit } = setup({ failures: ['retryable'] });
+    submit('held', { budget: { sloMs: 1000 } });
+    engine.suspendInstance('v1-0');
+    clock.runUntil(20);
+    submit('arrived-meanwhile', { budget: { sloMs: 1000 } });
+    clock.runUntil(200);
+    expect(outcomes).toEqual([]);
+    engine.resumeInstance('v1-0');
+    clock.runAll();
+    expect(outcomes.map((o) => (o.kind === 'completed' ? o.output : o.error.code))).toEqual([
+      'held',
+      'arrived-meanwhile',
+    ]);
+  });
+
+  it('still answers a queued request at its deadline if the instance does not come back in time', () => {
+    const { clock, engine, outcomes, submit } = setup({ batching: { admission: 'drop' } });
+    engine.suspendInstance('v1-0');
+    submit('a', { budget: { sloMs: 30 } });
+    clock.runAll();
+    expect(outcomes).toMatchObject([{ kind: 'expired', finishedMs: 30 }]);
   });
 });

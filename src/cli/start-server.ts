@@ -1,0 +1,201 @@
+/**
+ * Assembles a live Sluice server: model repository → engine (with the system clock and Prometheus
+ * metrics) → onnxruntime instance processes confined to their CPU allocation → OIP over HTTP. Used by
+ * `sluice serve`, the end-to-end tests and the benchmarks, so all three run the same wiring.
+ */
+import { SluiceError } from '../core/errors.js';
+import type { InferencePayload, InferenceResult } from '../core/inference.js';
+import { groupId, type BatchingSpec, type ModuleSpec } from '../core/model-spec.js';
+import { Engine } from '../engine/engine.js';
+import { registerModule } from '../engine/register-module.js';
+import { calibrateInstance } from '../runtime/calibrate-instance.js';
+import { CgroupCpuAllocator, type CpuMechanism } from '../runtime/cgroup-cpu-allocator.js';
+import { loadModelRepository } from '../runtime/model-repository.js';
+import { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
+import { SystemClock } from '../runtime/system-clock.js';
+import { defaultDemoRepositoryDir, ensureDemoRepository } from '../runtime/zoo/demo-repository.js';
+import { createHttpServer, DEFAULT_HOST, type HttpServerOptions } from '../server/http-server.js';
+import { PrometheusMetrics } from '../server/prometheus-metrics.js';
+import type { FastifyInstance } from 'fastify';
+
+export interface ServerOptions {
+  /** Model repository directory; default the built-in demo repository (generated on first use). */
+  readonly repository?: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 8000; 0 picks a free port. */
+  readonly port?: number;
+  /** Serve only these modules; default all. */
+  readonly modules?: readonly string[];
+  /** Start instances for every variant (`all`, default) or only each module's default variant. */
+  readonly variants?: 'all' | 'default';
+  /** Overrides of every module's `instances` settings. */
+  readonly instances?: { readonly count?: number; readonly cores?: number; readonly intraOpThreads?: number };
+  /** Overrides of every module's `batching` settings (and max batch). */
+  readonly batching?: Partial<BatchingSpec> & { readonly maxBatch?: number };
+  /** Use thread counts (and affinity) instead of cgroups even where cgroups are writable. */
+  readonly noCgroup?: boolean;
+  readonly http?: HttpServerOptions;
+  /** Progress lines (instance starts, listening address); default silent. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly engine: Engine<InferencePayload, InferenceResult>;
+  readonly pool: OnnxWorkerPool;
+  readonly modules: readonly ModuleSpec[];
+  readonly cpuMechanism: CpuMechanism;
+  /** Graceful: refuse new requests, answer every accepted one, stop the instances. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => undefined);
+  const repository = options.repository ?? defaultDemoRepositoryDir();
+  if (options.repository === undefined) {
+    const written = ensureDemoRepository(repository).filter((f) => f.status !== 'kept');
+    if (written.length > 0) log(`generated ${written.length} demo model files in ${repository}`);
+  }
+  const loaded = await loadModelRepository(repository);
+  const modules = loaded
+    .filter((m) => options.modules === undefined || options.modules.includes(m.name))
+    .map((m) => applyOverrides(m, options));
+  if (options.modules !== undefined) {
+    const missing = options.modules.filter((name) => !modules.some((m) => m.name === name));
+    if (missing.length > 0)
+      throw new SluiceError('INVALID_CONFIG', `${repository}: no module named ${missing.join(', ')}`);
+  }
+
+  const clock = new SystemClock();
+  const metrics = new PrometheusMetrics();
+  const allocator = new CgroupCpuAllocator(
+    options.noCgroup === true ? { cgroupV1Root: '/nonexistent', cgroupV2Root: '/nonexistent' } : {},
+  );
+  const cpuMechanism = await allocator.mechanism();
+  const pool = new OnnxWorkerPool({ allocator, clock });
+  const engine = new Engine<InferencePayload, InferenceResult>({ clock, backend: pool, metrics });
+  for (const module of modules) registerModule(engine, module);
+
+  // A lost instance is suspended, not removed: its group keeps queueing (deadlines permitting) while the
+  // pool restarts it, instead of refusing every request for the half second a restart takes.
+  pool.onInstanceLost(({ instanceId, error }) => {
+    log(`instance ${instanceId} lost: ${error.message}; restarting`);
+    engine.suspendInstance(instanceId);
+  });
+  pool.onInstanceReady(({ instanceId, info, attempt }) => {
+    log(`instance ${instanceId} restarted (attempt ${attempt}, pid ${info.pid})`);
+    engine.resumeInstance(instanceId);
+  });
+  pool.onInstanceFailed(({ instanceId, group, error, attempts }) => {
+    log(`instance ${instanceId} could not be restarted after ${attempts} attempts: ${error.message}`);
+    engine.removeInstance(instanceId);
+    const [module, variant] = splitGroup(group);
+    if (!engine.isReady(module, variant)) {
+      engine.failQueued(
+        group,
+        new SluiceError('NOT_READY', `every instance of '${group}' failed: ${error.message}`),
+      );
+    }
+  });
+
+  try {
+    await startInstances(pool, engine, modules, options.variants ?? 'all', log);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+
+  const app = createHttpServer({
+    engine,
+    modules,
+    clock,
+    metrics,
+    ...(options.http ? { options: options.http } : {}),
+  });
+  const address = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? 8000 });
+  log(`serving ${modules.map((m) => m.name).join(', ')} at ${address} (CPU allocation: ${cpuMechanism})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address,
+    app,
+    engine,
+    pool,
+    modules,
+    cpuMechanism,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await pool.close();
+      })()),
+  };
+}
+
+async function startInstances(
+  pool: OnnxWorkerPool,
+  engine: Engine<InferencePayload, InferenceResult>,
+  modules: readonly ModuleSpec[],
+  which: 'all' | 'default',
+  log: (line: string) => void,
+): Promise<void> {
+  const jobs = modules.flatMap((module) =>
+    module.variants
+      .filter((v) => which === 'all' || v.name === module.defaultVariant)
+      .flatMap((variant) =>
+        Array.from({ length: module.instances.count }, (_, index) => ({ module, variant, index })),
+      ),
+  );
+  // Two at a time: loading is CPU-bound and this machine class has two cores.
+  const queue = [...jobs];
+  const worker = async (): Promise<void> => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const { module, variant, index } = job;
+      const group = groupId(module.name, variant.name);
+      const instanceId = `${group}#${index}`;
+      const info = await pool.startInstance({
+        instanceId,
+        group,
+        modelPath: variant.file,
+        cores: module.instances.cores,
+        intraOpThreads: module.instances.intraOpThreads,
+        expected: { inputs: module.inputs, outputs: module.outputs, maxBatch: module.maxBatch },
+      });
+      const calibration = await calibrateInstance(pool, { instanceId, group, module });
+      engine.addInstance({ id: instanceId, group, cores: info.cores, calibration });
+      const timing = calibration.map((p) => `${p.computeMs.toFixed(1)} ms at batch ${p.rows}`).join(', ');
+      log(
+        `instance ${instanceId} ready: pid ${info.pid}, ${info.cores} cores (${info.cpuMechanism}), ` +
+          `${info.intraOpThreads} threads, loaded in ${info.loadMs.toFixed(0)} ms; ${timing}`,
+      );
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+function applyOverrides(module: ModuleSpec, options: ServerOptions): ModuleSpec {
+  const { maxBatch, ...batching } = options.batching ?? {};
+  const effectiveMaxBatch = maxBatch === undefined || module.maxBatch === 0 ? module.maxBatch : maxBatch;
+  const merged: BatchingSpec = { ...module.batching, ...batching };
+  const cores = options.instances?.cores ?? module.instances.cores;
+  return {
+    ...module,
+    maxBatch: effectiveMaxBatch,
+    batching: { ...merged, preferredBatch: Math.min(merged.preferredBatch, Math.max(1, effectiveMaxBatch)) },
+    instances: {
+      count: options.instances?.count ?? module.instances.count,
+      cores,
+      intraOpThreads:
+        options.instances?.intraOpThreads ??
+        (options.instances?.cores === undefined
+          ? module.instances.intraOpThreads
+          : Math.max(1, Math.ceil(cores))),
+    },
+  };
+}
+
+function splitGroup(group: string): [string, string] {
+  const slash = group.indexOf('/');
+  return [group.slice(0, slash), group.slice(slash + 1)];
+}
