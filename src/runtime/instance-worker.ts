@@ -1,30 +1,35 @@
 /**
  * The entry of an instance process: one onnxruntime-node session for one model file, driven by the pool
- * over the IPC channel (see worker-protocol.ts). Loads and warms up on `load`, runs batches on `run`,
- * rebuilds the session with another intra-op thread count on `set-threads`, drains and exits on
+ * with frames over the socket on fd 3 (see worker-protocol.ts). Loads and warms up on `load`, runs batches
+ * on `run`, rebuilds the session with another intra-op thread count on `set-threads`, drains and exits on
  * `shutdown`, and exits at once when the parent goes away (no orphans).
  *
  * onnxruntime-node creates sessions and runs them synchronously on the JavaScript thread (its promises
  * only defer the call), so "in the background" means between batches: a rebuild delays at most the next
  * batch by its load and warm-up time, and no batch fails because of it.
  */
-import { realpathSync } from 'node:fs';
+import { fstatSync, realpathSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { allocateTensorData, elementCount, type Tensor, type TensorData } from '../core/tensor.js';
+import { FrameChannel } from './frame-channel.js';
 import { datatypeOfOnnx, ONNX_TENSOR_TYPES } from './onnx-tensor-types.js';
 import { warmupShape } from './warmup-shape.js';
-import type {
-  LoadMessage,
-  OnnxValueInfo,
-  ParentMessage,
-  RunMessage,
-  RunErrorMessage,
-  WorkerMessage,
+import {
+  FRAME_FD,
+  type LoadMessage,
+  type OnnxValueInfo,
+  type ParentMessage,
+  type RunMessage,
+  type RunErrorMessage,
+  type WorkerMessage,
 } from './worker-protocol.js';
 
-/** Sends one message to the parent; `sent` is called once it has been written (or failed). */
+/**
+ * Sends one message to the parent; `sent` is called once it has been written (or failed). Throws, having
+ * sent nothing, when the message cannot be encoded.
+ */
 export type Transport = (message: WorkerMessage, sent: () => void) => void;
 
 type Feeds = Record<string, OrtTensor>;
@@ -40,7 +45,7 @@ const INPUT_ERRORS = [
   /shape mismatch|incompatible (dimensions|shapes)|cannot broadcast/i,
 ];
 
-/** One model session behind the IPC channel; `handle` takes each parent message in arrival order. */
+/** One model session behind the frame channel; `handle` takes each parent message in arrival order. */
 export class InstanceWorker {
   private loaded: LoadMessage | undefined;
   private session: InferenceSession | undefined;
@@ -187,13 +192,16 @@ export class InstanceWorker {
     await this.work;
     await this.session?.release();
     this.session = undefined;
-    // process.exit does not wait for IPC writes: wait until every reply has left.
+    // process.exit does not wait for socket writes: wait until every reply has left.
     await Promise.all(this.unsent);
     this.exit(0);
   }
 
+  /** Throws when the message cannot be encoded (then nothing was sent), so `run` can report it instead. */
   private post(message: WorkerMessage): void {
-    const sent = new Promise<void>((resolve) => this.transport(message, resolve));
+    let done = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (done = resolve));
+    this.transport(message, done);
     this.unsent.add(sent);
     void sent.then(() => this.unsent.delete(sent));
   }
@@ -278,18 +286,32 @@ function isEntry(): boolean {
   }
 }
 
+/** The parent passed the frame socket as fd 3 (InstanceProcess does). */
+function hasFrameSocket(): boolean {
+  try {
+    return fstatSync(FRAME_FD).isSocket();
+  } catch {
+    return false;
+  }
+}
+
 if (isEntry()) {
-  const send = process.send?.bind(process);
-  if (send === undefined) {
-    process.stderr.write('instance-worker: start me with child_process.fork (no IPC channel)\n');
+  if (!hasFrameSocket()) {
+    process.stderr.write(`instance-worker: start me from InstanceProcess (no socket on fd ${FRAME_FD})\n`);
     process.exitCode = 2;
   } else {
+    const channel = FrameChannel.open<ParentMessage, WorkerMessage>(FRAME_FD, {
+      message: (message) => worker.handle(message),
+      failed: (error) => {
+        process.stderr.write(`instance-worker: the frame channel failed: ${error.message}\n`);
+        process.exit(1);
+      },
+      // The parent is gone (crashed or killed): nobody can use our results.
+      closed: () => process.exit(0),
+    });
     const worker = new InstanceWorker(
-      (message, sent) => void send(message, undefined, undefined, () => sent()),
+      (message, sent) => channel.send(message, () => sent()),
       (code) => process.exit(code),
     );
-    process.on('message', (message) => worker.handle(message as ParentMessage));
-    // The parent is gone (crashed or killed): nobody can use our results.
-    process.on('disconnect', () => process.exit(0));
   }
 }

@@ -1,7 +1,22 @@
 /**
- * The messages between the pool (parent) and an instance worker (child process). They travel over the
- * `child_process` IPC channel with `serialization: 'advanced'` (V8 serialisation), so tensor data crosses
- * as binary typed arrays, never as JSON text. Every message is a plain object tagged by `kind`.
+ * The messages between the pool (parent) and an instance worker (child process), and how they are framed
+ * on the wire. Every message is a plain object tagged by `kind`.
+ *
+ * They travel over one Unix stream socket (the child's fd 3, see instance-process.ts), one frame each,
+ * in both directions. A frame is
+ *
+ *   offset 0  u32 LE  frame bytes, this header included; always a multiple of 8
+ *   offset 4  u32 LE  metadata bytes (M)
+ *   offset 8  M bytes of UTF-8 JSON: the message, its tensors (`run.inputs`, `result.outputs`)
+ *            replaced by one `TensorDescriptor` each
+ *   then      zero padding to the next multiple of 8, and each tensor's bytes in descriptor order, each
+ *            starting at a multiple of 8 from the frame's start and padded to one
+ *
+ * Numeric tensors are their typed array's bytes in the host's byte order (parent and child share the
+ * host); BYTES tensors are, per string, a u32 LE byte count and the UTF-8 bytes (a lone surrogate arrives
+ * as U+FFFD, as onnxruntime's UTF-8 strings would hold it anyway). The 8-byte alignment lets the receiver
+ * view tensor data in place, as typed arrays of any element size, when a frame arrives whole in one chunk;
+ * otherwise it copies the frame once (frame-parser.ts).
  */
 import type { Tensor } from '../core/tensor.js';
 
@@ -115,3 +130,41 @@ export type WorkerMessage =
   | RunErrorMessage
   | ThreadsSetMessage
   | ThreadsFailedMessage;
+
+/** Any message, in either direction: what the frame codec carries. */
+export type WireMessage = ParentMessage | WorkerMessage;
+
+/** The worker's file descriptor of the frame socket (stdio index 3 of the child process). */
+export const FRAME_FD = 3;
+
+/** Bytes of the fixed frame header: frame bytes and metadata bytes, two u32 LE. */
+export const FRAME_HEADER_BYTES = 8;
+
+/** Frames, and tensor data inside them, start at multiples of this many bytes (the largest element). */
+export const FRAME_ALIGN_BYTES = 8;
+
+/** `bytes` rounded up to the frame alignment: where the next tensor (or frame) starts. */
+export function alignFrameOffset(bytes: number): number {
+  return Math.ceil(bytes / FRAME_ALIGN_BYTES) * FRAME_ALIGN_BYTES;
+}
+
+/** The largest frame the u32 length can state, rounded down to the alignment. */
+export const MAX_FRAME_BYTES = 0xffff_fff8;
+
+/** A tensor's description in a frame's metadata; its data follows the metadata (see the file header). */
+export interface TensorDescriptor {
+  readonly name: string;
+  readonly datatype: Tensor['datatype'];
+  readonly shape: readonly number[];
+  /** Bytes of the encoded data, without padding. */
+  readonly byteLength: number;
+}
+
+/**
+ * The field holding a message's tensors, for the kinds that carry any. In a frame's metadata the same
+ * field holds the tensors' `TensorDescriptor`s, and their data follows the metadata.
+ */
+export const TENSOR_FIELDS: Readonly<Partial<Record<WireMessage['kind'], 'inputs' | 'outputs'>>> = {
+  run: 'inputs',
+  result: 'outputs',
+};
