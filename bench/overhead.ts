@@ -9,10 +9,13 @@ import * as ort from 'onnxruntime-node';
 import { SeededRng } from '../src/core/seeded-rng.js';
 import { defaultDemoRepositoryDir, ensureDemoRepository } from '../src/runtime/zoo/demo-repository.js';
 import { oipBody, post } from './lib/http-client.js';
+import { RawHttpClient } from './lib/raw-http-client.js';
 import { spawnServe } from './lib/serve-process.js';
 import { machine, summary, table } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { requests: { type: 'string' }, model: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string' }, model: { type: 'string' }, 'no-cgroup': { type: 'boolean' } },
+});
 const total = Number(values.requests ?? 3000);
 const model = values.model ?? 'resnet';
 const BLOCK = 250;
@@ -57,17 +60,26 @@ const server = await spawnServe([
   '1',
   '--cores',
   '1',
+  ...(values['no-cgroup'] === true ? ['--no-cgroup'] : []),
 ]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const url = new URL(spec.path, server.url);
 const binary = oipBody(inputs, true);
 const json = oipBody(inputs, false);
 
-const samples = { direct: [] as number[], binary: [] as number[], json: [] as number[] };
+const raw = await RawHttpClient.open(url);
+const rawBinary = RawHttpClient.request(url, binary.body, binary.headers);
+const samples = { direct: [] as number[], binary: [] as number[], json: [] as number[], raw: [] as number[] };
 const runDirect = async (): Promise<void> => {
   const t0 = performance.now();
   await session.run(feeds);
   samples.direct.push(performance.now() - t0);
+};
+const runRaw = async (): Promise<void> => {
+  const t0 = performance.now();
+  const reply = await raw.send(rawBinary);
+  samples.raw.push(performance.now() - t0);
+  if (reply.status !== 200) throw new Error(`HTTP ${reply.status}: ${reply.body.toString()}`);
 };
 const runHttp = (which: 'binary' | 'json') => async (): Promise<void> => {
   const body = which === 'binary' ? binary : json;
@@ -82,12 +94,14 @@ for (let i = 0; i < 200; i++) {
   await session.run(feeds);
   await post(agent, url, binary.body, binary.headers);
   await post(agent, url, json.body, json.headers);
+  await raw.send(rawBinary);
 }
 for (let done = 0; done < total; done += BLOCK) {
   for (const [name, run] of [
     ['direct', runDirect],
     ['binary', runHttp('binary')],
     ['json', runHttp('json')],
+    ['raw', runRaw],
   ] as const) {
     for (let i = 0; i < BLOCK; i++) await run();
     process.stderr.write(`\roverhead: ${name.padEnd(6)} ${Math.min(total, done + BLOCK)}/${total}`);
@@ -95,12 +109,18 @@ for (let done = 0; done < total; done += BLOCK) {
 }
 process.stderr.write('\n');
 agent.destroy();
+raw.close();
 await server.stop();
 
 const direct = summary(samples.direct);
-const rows = (['binary', 'json'] as const).map((which) => {
+const label = {
+  binary: 'binary, node:http client',
+  json: 'JSON, node:http client',
+  raw: 'binary, minimal raw-socket client',
+};
+const rows = (['binary', 'json', 'raw'] as const).map((which) => {
   const s = summary(samples[which]);
-  return [`Sluice over HTTP (${which})`, s.n, s.p50, s.p99, s.p50 - direct.p50, s.p99 - direct.p99];
+  return [`Sluice over HTTP (${label[which]})`, s.n, s.p50, s.p99, s.p50 - direct.p50, s.p99 - direct.p99];
 });
 console.log(
   `# Overhead: ${model === 'simple' ? 'simple' : 'resnet18 (tiny)'} at batch 1, one request at a time (${machine()})\n`,
@@ -112,5 +132,5 @@ console.log(
   ),
 );
 console.log(
-  `\ngoal: <= 0.5 ms added median; measured ${(summary(samples.binary).p50 - direct.p50).toFixed(3)} ms (binary), ${(summary(samples.json).p50 - direct.p50).toFixed(3)} ms (JSON)`,
+  `\ngoal: <= 0.5 ms added median; measured ${(summary(samples.raw).p50 - direct.p50).toFixed(3)} ms (binary, minimal client), ${(summary(samples.binary).p50 - direct.p50).toFixed(3)} ms (binary, node:http client), ${(summary(samples.json).p50 - direct.p50).toFixed(3)} ms (JSON)`,
 );

@@ -68,12 +68,13 @@ export function decodeInferRequest(body: Buffer, options: DecodeOptions): Decode
 function decode(body: Buffer, options: DecodeOptions): DecodedInferRequest {
   const jsonEnd = headerLength(options.inferenceHeaderLength, body.length);
   if (jsonEnd === 0) throw invalidRequest('the request body is empty');
-  if (jsonDepthExceeds(body, jsonEnd, options.maxJsonDepth)) {
+  const text = body.toString('utf8', 0, jsonEnd);
+  if (jsonDepthExceeds(text, options.maxJsonDepth)) {
     throw invalidRequest(`the JSON nests deeper than ${options.maxJsonDepth} levels`);
   }
   let root: unknown;
   try {
-    root = JSON.parse(body.toString('utf8', 0, jsonEnd));
+    root = JSON.parse(text);
   } catch (error) {
     throw invalidRequest(
       `the body is not valid JSON (${error instanceof Error ? error.message : String(error)})`,

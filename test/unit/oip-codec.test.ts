@@ -332,11 +332,12 @@ describe('decodeInferRequest: binary tensors', () => {
 
 describe('JSON depth guard', () => {
   it('counts nesting outside strings only', () => {
-    const deep = Buffer.from('['.repeat(100) + ']'.repeat(100));
-    expect(jsonDepthExceeds(deep, deep.length, 99)).toBe(true);
-    expect(jsonDepthExceeds(deep, deep.length, 100)).toBe(false);
-    const quoted = Buffer.from(`{"a":"${'['.repeat(50)}\\"${'{'.repeat(50)}"}`);
-    expect(jsonDepthExceeds(quoted, quoted.length, 1)).toBe(false);
+    const deep = '['.repeat(100) + ']'.repeat(100);
+    expect(jsonDepthExceeds(deep, 99)).toBe(true);
+    expect(jsonDepthExceeds(deep, 100)).toBe(false);
+    const quoted = `{"a":"${'['.repeat(50)}\\"${'{'.repeat(50)}"}`;
+    expect(jsonDepthExceeds(quoted, 1)).toBe(false);
+    expect(jsonDepthExceeds(`[${quoted},[[1]]]`, 2)).toBe(true);
   });
 
   it('turns a deeply nested body into a 400 before parsing', () => {
