@@ -103,34 +103,49 @@ export function elementCount(shape: readonly number[], what = 'tensor'): number 
   return count;
 }
 
-/** A zero-filled typed array for a numeric datatype. */
+/** Datatypes held in a typed array (all but BYTES). */
+export type NumericDatatype = Exclude<Datatype, 'BYTES'>;
+
+interface TypedArrayConstructor {
+  new (length: number): NumericTensorData;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): NumericTensorData;
+}
+
+/** The typed array that holds each numeric datatype: BOOL as 0/1 bytes, FP16 as its raw half bits. */
+export const TYPED_ARRAY_OF: Readonly<Record<NumericDatatype, TypedArrayConstructor>> = {
+  BOOL: Uint8Array,
+  UINT8: Uint8Array,
+  UINT16: Uint16Array,
+  UINT32: Uint32Array,
+  UINT64: BigUint64Array,
+  INT8: Int8Array,
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FP16: Uint16Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
+};
+
+/** A typed-array view of `length` elements at `byteOffset` (which must be aligned for the type). */
+export function typedArrayView(
+  datatype: NumericDatatype,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): NumericTensorData {
+  return new TYPED_ARRAY_OF[datatype](buffer, byteOffset, length);
+}
+
+/** True when `data` is held the way `datatype` must be (the right typed array, or strings for BYTES). */
+export function dataFitsDatatype(data: TensorData, datatype: Datatype): boolean {
+  return datatype === 'BYTES' ? Array.isArray(data) : data instanceof TYPED_ARRAY_OF[datatype];
+}
+
+/** A zero-filled typed array for a numeric datatype (empty strings for BYTES). */
 export function allocateTensorData(datatype: Datatype, length: number): TensorData {
-  switch (datatype) {
-    case 'BOOL':
-    case 'UINT8':
-      return new Uint8Array(length);
-    case 'INT8':
-      return new Int8Array(length);
-    case 'UINT16':
-    case 'FP16':
-      return new Uint16Array(length);
-    case 'INT16':
-      return new Int16Array(length);
-    case 'UINT32':
-      return new Uint32Array(length);
-    case 'INT32':
-      return new Int32Array(length);
-    case 'FP32':
-      return new Float32Array(length);
-    case 'UINT64':
-      return new BigUint64Array(length);
-    case 'INT64':
-      return new BigInt64Array(length);
-    case 'FP64':
-      return new Float64Array(length);
-    case 'BYTES':
-      return new Array<string>(length).fill('');
-  }
+  if (datatype === 'BYTES') return new Array<string>(length).fill('');
+  return new TYPED_ARRAY_OF[datatype](length);
 }
 
 /** Length of the data in elements, whatever its representation. */

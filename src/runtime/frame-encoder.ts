@@ -7,6 +7,7 @@
  * one small memcpy costs less than a vectored write. Above it, allocating a buffer of the frame's size
  * costs more than it saves (a 12 kB batch encoded in about 10 µs as views, 16 µs copied).
  */
+import { encodeByteStrings } from '../core/byte-strings.js';
 import { SluiceError } from '../core/errors.js';
 import { bytesPerElement, type Tensor } from '../core/tensor.js';
 import {
@@ -84,25 +85,12 @@ function tensorBytes(tensor: Tensor): Buffer {
   const { data, datatype } = tensor;
   if (datatype === 'BYTES') {
     if (!Array.isArray(data)) throw misfit(tensor, data.constructor.name);
-    return encodeStrings(data);
+    const encoded = encodeByteStrings(data);
+    return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
   }
   if (Array.isArray(data)) throw misfit(tensor, 'a string list');
   if (data.BYTES_PER_ELEMENT !== bytesPerElement(datatype)) throw misfit(tensor, data.constructor.name);
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Per string: u32 LE byte count, then the UTF-8 bytes. */
-function encodeStrings(strings: readonly string[]): Buffer {
-  let total = 0;
-  for (const s of strings) total += 4 + Buffer.byteLength(s);
-  const out = Buffer.allocUnsafe(total);
-  let offset = 0;
-  for (const s of strings) {
-    const written = out.write(s, offset + 4, 'utf8');
-    out.writeUInt32LE(written, offset);
-    offset += 4 + written;
-  }
-  return out;
 }
 
 function misfit(tensor: Tensor, held: string): SluiceError {

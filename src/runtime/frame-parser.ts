@@ -13,7 +13,15 @@
  * `push` throws then, and the parser refuses further chunks; the owner discards the stream with it.
  */
 import { SluiceError } from '../core/errors.js';
-import { bytesPerElement, isDatatype, type NumericTensorData, type Tensor } from '../core/tensor.js';
+import { decodeByteStrings } from '../core/byte-strings.js';
+import {
+  bytesPerElement,
+  isDatatype,
+  typedArrayView,
+  type NumericDatatype,
+  type NumericTensorData,
+  type Tensor,
+} from '../core/tensor.js';
 import {
   alignFrameOffset,
   FRAME_ALIGN_BYTES,
@@ -23,24 +31,6 @@ import {
   type TensorDescriptor,
   type WireMessage,
 } from './worker-protocol.js';
-
-type NumericDatatype = Exclude<Tensor['datatype'], 'BYTES'>;
-type ViewConstructor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => NumericTensorData;
-
-const VIEWS: Readonly<Record<NumericDatatype, ViewConstructor>> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  UINT32: Uint32Array,
-  UINT64: BigUint64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  INT64: BigInt64Array,
-  FP16: Uint16Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-};
 
 /** How the caller hands chunks to a `FrameParser`. */
 export interface FrameParserOptions {
@@ -211,30 +201,21 @@ function isShape(value: unknown): value is number[] {
 
 /** Typed-array view of the bytes at `buffer[at]`, or a copy where the memory is misaligned for the type. */
 function view(buffer: Buffer, at: number, byteLength: number, datatype: NumericDatatype): NumericTensorData {
-  const View = VIEWS[datatype];
   const length = byteLength / bytesPerElement(datatype);
   const offset = buffer.byteOffset + at;
   // A SharedArrayBuffer never backs a received chunk; copy rather than share one if it ever did.
   if (buffer.buffer instanceof ArrayBuffer && offset % bytesPerElement(datatype) === 0) {
-    return new View(buffer.buffer, offset, length);
+    return typedArrayView(datatype, buffer.buffer, offset, length);
   }
   const copy = new ArrayBuffer(byteLength);
   new Uint8Array(copy).set(buffer.subarray(at, at + byteLength));
-  return new View(copy, 0, length);
+  return typedArrayView(datatype, copy, 0, length);
 }
 
 function decodeStrings(buffer: Buffer, at: number, byteLength: number, name: string): string[] {
-  const strings: string[] = [];
-  const end = at + byteLength;
-  let offset = at;
-  while (offset < end) {
-    if (offset + 4 > end) throw corrupt(`BYTES tensor '${name}' ends inside a length`);
-    const length = buffer.readUInt32LE(offset);
-    offset += 4;
-    if (offset + length > end) throw corrupt(`BYTES tensor '${name}' ends inside a string`);
-    strings.push(buffer.toString('utf8', offset, offset + length));
-    offset += length;
-  }
+  // Lenient UTF-8: the peer encoded these strings itself; a lone surrogate arrives as U+FFFD.
+  const strings = decodeByteStrings(buffer.subarray(at, at + byteLength), { strictUtf8: false });
+  if (!Array.isArray(strings)) throw corrupt(`BYTES tensor '${name}': ${strings.problem}`);
   return strings;
 }
 

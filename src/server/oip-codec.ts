@@ -6,27 +6,10 @@
  */
 import { Buffer } from 'node:buffer';
 import { SluiceError } from '../core/errors.js';
-import { elementCount, isDatatype, type Datatype, type Tensor } from '../core/tensor.js';
+import { dataFitsDatatype, elementCount, isDatatype, type Tensor } from '../core/tensor.js';
 import { decodeBinaryTensorData, encodeBinaryTensorData } from './binary-tensor-data.js';
 import { jsonDepthExceeds } from './json-depth.js';
 import { decodeJsonTensorData, encodeJsonTensorData } from './json-tensor-data.js';
-
-/** The typed array holding each datatype (core/tensor.ts); BYTES is a string array. */
-const DATA_TYPES: Record<Datatype, abstract new (...args: never[]) => object> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  UINT32: Uint32Array,
-  UINT64: BigUint64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  INT64: BigInt64Array,
-  FP16: Uint16Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-  BYTES: Array,
-};
 
 /** Highest tensor rank accepted: bounds per-tensor work and the recursion over nested `data`. */
 export const MAX_TENSOR_RANK = 32;
@@ -302,7 +285,7 @@ function tensorProblem(tensor: Tensor): string | undefined {
     return error instanceof Error ? error.message : String(error);
   }
   const data = tensor.data;
-  if (Array.isArray(data) ? tensor.datatype !== 'BYTES' : !(data instanceof DATA_TYPES[tensor.datatype])) {
+  if (!dataFitsDatatype(data, tensor.datatype)) {
     return `data does not hold ${tensor.datatype}`;
   }
   if (tensor.data.length !== count)
