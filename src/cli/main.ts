@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'generate a family of ONNX image-classification variants',
     load: () => import('./commands/zoo.js'),
   },
+  profile: {
+    summary: 'measure variants and fit the latency models the planners use',
+    load: () => import('./commands/profile.js'),
+  },
   load: {
     summary: 'open-loop load with per-request deadlines (Poisson or a trace)',
     load: () => import('./commands/load.js'),

@@ -11,6 +11,7 @@ import { registerModule } from '../engine/register-module.js';
 import { calibrateInstance } from '../runtime/calibrate-instance.js';
 import { CgroupCpuAllocator, type CpuMechanism } from '../runtime/cgroup-cpu-allocator.js';
 import { loadModelRepository } from '../runtime/model-repository.js';
+import { attachProfiles } from '../runtime/variant-profiles.js';
 import { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import { SystemClock } from '../runtime/system-clock.js';
 import { defaultDemoRepositoryDir, ensureDemoRepository } from '../runtime/zoo/demo-repository.js';
@@ -58,7 +59,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const written = ensureDemoRepository(repository).filter((f) => f.status !== 'kept');
     if (written.length > 0) log(`generated ${written.length} demo model files in ${repository}`);
   }
-  const loaded = await loadModelRepository(repository);
+  // Profiled latency models seed each group's estimate; a profile that cannot be used is said, not used.
+  const { modules: loaded, problems: profileProblems } = await attachProfiles(
+    await loadModelRepository(repository),
+  );
+  for (const problem of profileProblems) log(problem);
   const modules = loaded
     .filter((m) => options.modules === undefined || options.modules.includes(m.name))
     .map((m) => applyOverrides(m, options));

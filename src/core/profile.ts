@@ -5,7 +5,7 @@
  * Profiles measured here and profiles imported from published measurements share this one format, so the
  * planners and the simulator treat them alike.
  */
-import type { LatencyModel, Sponge4Model } from './latency-model.js';
+import type { LatencyModel, LatencyPoint, LatencyTable, Sponge4Model } from './latency-model.js';
 
 /** Written in every profile; a file with another value is refused rather than misread. */
 export const PROFILE_FORMAT = 'sluice-profile/1';
@@ -191,4 +191,35 @@ export interface Profile {
 /** The latency model a planner or the engine should use from a profile: the fit. */
 export function profileLatencyModel(profile: Profile): LatencyModel {
   return profile.fit.model;
+}
+
+/**
+ * The `{kind: 'table'}` model of `profile`'s single-instance points at `percentile` (batch latency in ms
+ * per (batch, cores)), sorted by batch then cores. For profiles whose Sponge fit is too coarse to plan with (KAIROS's GPU rows step at some query sizes).
+ * Co-located points are left out: a table model, like the
+ * fit, describes one instance. Throws a `RangeError` when there is no single-instance point or two share a
+ * (batch, cores), since interpolating between them would be ambiguous.
+ */
+export function tableModelOf(profile: Profile, percentile: LatencyPercentile): LatencyTable {
+  const points: LatencyPoint[] = profile.points
+    .filter((p) => p.instances === 1)
+    .map((p) => ({
+      batch: p.batch,
+      cores: p.cores,
+      latencyMs: percentile === 'p50' ? p.p50Ms : p.p99Ms,
+    }))
+    .sort((a, b) => a.batch - b.batch || a.cores - b.cores);
+  if (points.length === 0) {
+    throw new RangeError(`profile ${profile.module}/${profile.variant} has no single-instance point`);
+  }
+  points.forEach((p, i) => {
+    const before = points[i - 1];
+    if (before !== undefined && before.batch === p.batch && before.cores === p.cores) {
+      throw new RangeError(
+        `profile ${profile.module}/${profile.variant} has two single-instance points at batch ${p.batch}, ` +
+          `${p.cores} cores`,
+      );
+    }
+  });
+  return { kind: 'table', points };
 }

@@ -2,6 +2,7 @@
  * The summary of a load run: what was offered, what came back in time, how fast. Latency is measured from each
  * request's scheduled send time, so a generator that fell behind is charged for it (no coordinated omission).
  */
+import { percentile } from '../core/percentile.js';
 import { OUTCOME_CONNECTION_ERROR, OUTCOME_TIMEOUT, type RequestLog } from './request-log.js';
 
 /** Why the generator stopped sending. */
@@ -129,11 +130,7 @@ export function outcomeKey(status: number, code: string | undefined): string {
   return code ?? `http_${status}`;
 }
 
-/** Nearest-rank percentile of ascending values (0 for none). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
-}
+export { percentile };
 
 function summarizeLatencies(latencies: number[]): LatencySummary | null {
   if (latencies.length === 0) return null;

@@ -6,10 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { SluiceError } from '../core/errors.js';
 import type { ModuleSpec } from '../core/model-spec.js';
+import { displayPath } from './display-path.js';
 import { parseModuleConfig } from './model-config.js';
 import type { ConfigIssue } from './model-config-reader.js';
 import { resolveModelFile } from './model-file.js';
@@ -20,12 +21,6 @@ export const MODULE_CONFIG_FILE = 'config.yaml';
 export interface LoadRepositoryOptions {
   /** Where `npm:` variant files are looked up from; default Sluice's own installation. */
   readonly packageSearchDir?: string;
-}
-
-/** A path as the user should read it: relative to the working directory when inside it. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 function formatIssues(file: string, issues: readonly ConfigIssue[]): string[] {

@@ -16,6 +16,7 @@ import { SluiceError } from '../core/errors.js';
 import type { InferencePayload, InferenceResult } from '../core/inference.js';
 import type { Backend, Batch, BatchResult } from '../ports/backend.js';
 import type { Clock, TimerId } from '../ports/clock.js';
+import type { InstanceHost } from '../ports/instance-host.js';
 import { concatBatchInputs, outputsToFetch, splitBatchOutputs } from './batch-tensors.js';
 import { CgroupCpuAllocator, type CpuAllocation, type CpuAllocator } from './cgroup-cpu-allocator.js';
 import {
@@ -65,7 +66,7 @@ interface Instance {
 }
 
 /** Instance processes running onnxruntime-node, as a `Backend` (see the file's header). */
-export class OnnxWorkerPool implements Backend<InferencePayload, InferenceResult> {
+export class OnnxWorkerPool implements Backend<InferencePayload, InferenceResult>, InstanceHost {
   /** How instance processes are started. */
   readonly workerEntry: WorkerEntry;
   private readonly allocator: CpuAllocator;

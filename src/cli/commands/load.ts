@@ -19,6 +19,8 @@ import {
   traceFileOf,
   WORKLOAD_SPEC_SUMMARY,
 } from '../../sim/workload/workload-spec.js';
+import { nonNegative, nonNegativeInteger, positive, positiveInteger } from '../option-parsers.js';
+import { progressLine } from '../progress-line.js';
 import { UsageError, type Command } from '../command.js';
 
 /** <repo>/../shared/traces, from src/cli/commands or dist/cli/commands alike. */
@@ -204,49 +206,14 @@ function parseBudgets(
   return { log, payloadKB: min === max ? min : [min, max] };
 }
 
-function number(text: string, option: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value))
-    throw new UsageError(`${option} must be a number, not '${text}'`);
-  return value;
-}
-
-function positive(text: string, option: string): number {
-  const value = number(text, option);
-  if (value <= 0) throw new UsageError(`${option} must be greater than 0, not '${text}'`);
-  return value;
-}
-
-function nonNegative(text: string, option: string): number {
-  const value = number(text, option);
-  if (value < 0) throw new UsageError(`${option} must not be negative, not '${text}'`);
-  return value;
-}
-
-function positiveInteger(text: string, option: string): number {
-  const value = positive(text, option);
-  if (!Number.isSafeInteger(value)) throw new UsageError(`${option} must be a whole number, not '${text}'`);
-  return value;
-}
-
-function nonNegativeInteger(text: string, option: string): number {
-  const value = nonNegative(text, option);
-  if (!Number.isSafeInteger(value)) throw new UsageError(`${option} must be a whole number, not '${text}'`);
-  return value;
-}
-
-/** One progress line a second on stderr: rewritten in place on a terminal, appended otherwise. */
+/** One progress line a second on stderr. */
 function progressWriter(): { write: (p: LoadProgress) => void; end: () => void } {
-  const tty = process.stderr.isTTY;
-  let written = false;
+  const line = progressLine();
   return {
-    write: (p) => {
-      const line = `${p.elapsedS.toFixed(0).padStart(5)} s  sent ${p.sent}  in flight ${p.inFlight}  ok ${p.ok}  failed ${p.failed}`;
-      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
-      written = true;
-    },
-    end: () => {
-      if (tty && written) process.stderr.write('\n');
-    },
+    write: (p) =>
+      line.write(
+        `${p.elapsedS.toFixed(0).padStart(5)} s  sent ${p.sent}  in flight ${p.inFlight}  ok ${p.ok}  failed ${p.failed}`,
+      ),
+    end: () => line.end(),
   };
 }

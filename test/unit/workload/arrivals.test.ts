@@ -6,7 +6,7 @@ import { burstSegments, rateArrivals } from '../../../src/sim/workload/rate-arri
 import { TwitterTrace } from '../../../src/sim/workload/twitter-trace.js';
 import { collectArrivals } from '../../../src/sim/workload/workload.js';
 import { parseWorkloadSpec, TRACE_FILES } from '../../../src/sim/workload/workload-spec.js';
-import { hasTraces, readTrace } from './traces-dir.js';
+import { readTrace } from './traces-dir.js';
 
 const SEED = 20_240_208;
 
@@ -104,26 +104,22 @@ describe('per-second counts to arrivals', () => {
     expect(isSorted(times)).toBe(true);
   });
 
-  it.skipIf(!hasTraces)(
-    'on the IPA slice: counts exact for poisson; barazmoon packs requests early in each second',
-    () => {
-      const trace = TwitterTrace.parse(readTrace(TRACE_FILES.twitter));
-      const poisson = buildWorkload(parseWorkloadSpec('twitter:1301160:1302360:8'), trace);
-      const times = collectArrivals(poisson, new SeededRng(SEED)).map((a) => a.atMs);
-      expect(times).toHaveLength(poisson.expectedCount);
-      expect(isSorted(times)).toBe(true);
-      const within = (ts: readonly number[]): number =>
-        ts.reduce((sum, t) => sum + (t % 1000), 0) / ts.length;
-      expect(within(times)).toBeGreaterThan(450); // uniform in the second: mean ≈ 500 ms
-      expect(within(times)).toBeLessThan(550);
-      const baraz = buildWorkload(parseWorkloadSpec('twitter:1301160:1302360:8:arrivals=barazmoon'), trace);
-      const bTimes = collectArrivals(baraz, new SeededRng(SEED)).map((a) => a.atMs);
-      expect(bTimes).toHaveLength(baraz.expectedCount);
-      expect(isSorted(bTimes)).toBe(true);
-      // The k-th of n requests comes k/(1.5 n) s into its second on average: mean (n+1)/(3n) s ≈ 0.36 s here.
-      expect(within(bTimes)).toBeGreaterThan(300);
-      expect(within(bTimes)).toBeLessThan(420);
-      expect(collectArrivals(baraz, new SeededRng(SEED)).map((a) => a.atMs)).toEqual(bTimes);
-    },
-  );
+  it('on the IPA slice: counts exact for poisson; barazmoon packs requests early in each second', () => {
+    const trace = TwitterTrace.parse(readTrace(TRACE_FILES.twitter));
+    const poisson = buildWorkload(parseWorkloadSpec('twitter:1301160:1302360:8'), trace);
+    const times = collectArrivals(poisson, new SeededRng(SEED)).map((a) => a.atMs);
+    expect(times).toHaveLength(poisson.expectedCount);
+    expect(isSorted(times)).toBe(true);
+    const within = (ts: readonly number[]): number => ts.reduce((sum, t) => sum + (t % 1000), 0) / ts.length;
+    expect(within(times)).toBeGreaterThan(450); // uniform in the second: mean ≈ 500 ms
+    expect(within(times)).toBeLessThan(550);
+    const baraz = buildWorkload(parseWorkloadSpec('twitter:1301160:1302360:8:arrivals=barazmoon'), trace);
+    const bTimes = collectArrivals(baraz, new SeededRng(SEED)).map((a) => a.atMs);
+    expect(bTimes).toHaveLength(baraz.expectedCount);
+    expect(isSorted(bTimes)).toBe(true);
+    // The k-th of n requests comes k/(1.5 n) s into its second on average: mean (n+1)/(3n) s ≈ 0.36 s here.
+    expect(within(bTimes)).toBeGreaterThan(300);
+    expect(within(bTimes)).toBeLessThan(420);
+    expect(collectArrivals(baraz, new SeededRng(SEED)).map((a) => a.atMs)).toEqual(bTimes);
+  });
 });

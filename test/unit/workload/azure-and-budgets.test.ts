@@ -6,9 +6,9 @@ import { BusLogBudgets } from '../../../src/sim/workload/bus-log-budgets.js';
 import { collectArrivals } from '../../../src/sim/workload/workload.js';
 import { WorkloadError } from '../../../src/sim/workload/workload-error.js';
 import { parseWorkloadSpec, TRACE_FILES } from '../../../src/sim/workload/workload-spec.js';
-import { hasTraces, readTrace } from './traces-dir.js';
+import { readTrace } from './traces-dir.js';
 
-describe.skipIf(!hasTraces)('Azure LLM traces', () => {
+describe('Azure LLM traces', () => {
   const code = AzureTrace.parse(readTrace(TRACE_FILES['azure-code']));
 
   it('parses every row into ms offsets from the first, with sub-ms precision', () => {
@@ -56,7 +56,7 @@ describe.skipIf(!hasTraces)('Azure LLM traces', () => {
   });
 });
 
-describe.skipIf(!hasTraces)('budgets from the 4G bus log', () => {
+describe('budgets from the 4G bus log', () => {
   const log = BusLogBudgets.parse(readTrace(TRACE_FILES['bus-log']));
 
   it('has one throughput per second of the log', () => {

@@ -1,13 +1,11 @@
 // Where the shared traces live relative to the repository: <repo>/../shared/traces.
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readShared, SHARED_DIR } from '../../support/shared-dir.js';
 
-export const TRACES_DIR = resolve(import.meta.dirname, '../../..', '../shared/traces');
-
-export const hasTraces = existsSync(resolve(TRACES_DIR, 'twitter-2021-08-rps.txt'));
+export const TRACES_DIR = resolve(SHARED_DIR, 'traces');
 
 export function readTrace(file: string): string {
-  return readFileSync(resolve(TRACES_DIR, file), 'utf8');
+  return readShared(`traces/${file}`);
 }
 
 export function stats(values: ArrayLike<number>): { min: number; mean: number; max: number } {

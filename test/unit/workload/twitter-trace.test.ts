@@ -3,11 +3,11 @@ import { buildWorkload } from '../../../src/sim/workload/build-workload.js';
 import { parseTraceTime, traceRange, TwitterTrace } from '../../../src/sim/workload/twitter-trace.js';
 import { WorkloadError } from '../../../src/sim/workload/workload-error.js';
 import { parseWorkloadSpec, TRACE_FILES } from '../../../src/sim/workload/workload-spec.js';
-import { hasTraces, readTrace, stats } from './traces-dir.js';
+import { readTrace, stats } from './traces-dir.js';
 
 const DAY = 86_400;
 
-describe.skipIf(!hasTraces)('TwitterTrace on twitter-2021-08-rps.txt', () => {
+describe('TwitterTrace on twitter-2021-08-rps.txt', () => {
   let trace: TwitterTrace;
   beforeAll(() => {
     trace = TwitterTrace.parse(readTrace(TRACE_FILES.twitter));
