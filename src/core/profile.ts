@@ -183,7 +183,10 @@ export interface Profile {
   readonly fit: ProfileFit;
   readonly throughput: readonly ThroughputPoint[];
   readonly coldStart?: ColdStart;
+  /** With intra-op threads following the allocation (as `sluice serve` runs by default): quota and session rebuild. */
   readonly resize?: ResizeTiming;
+  /** With the target's thread count from the start, so only the CPU quota changes. */
+  readonly resizeQuotaOnly?: ResizeTiming;
   readonly verdict?: ScalingVerdict;
   readonly capacity?: ProfileCapacity;
 }

@@ -124,6 +124,12 @@ export async function runProfile(request: ProfileRequest, deps: ProfileDeps): Pr
       label: `${request.variant}: in-place resize ${fromCores} -> ${toCores} cores`,
       predictMs: () => 500 + 10 * estimate.ms(1, fromCores),
     });
+    if (Math.ceil(fromCores) !== Math.ceil(toCores) && request.threads === undefined) {
+      steps.push({
+        label: `${request.variant}: in-place resize ${fromCores} -> ${toCores} cores, quota only`,
+        predictMs: () => 500 + 10 * estimate.ms(1, fromCores),
+      });
+    }
   }
   if (request.capacityCheck !== undefined) {
     const check = request.capacityCheck;
@@ -181,6 +187,7 @@ export async function runProfile(request: ProfileRequest, deps: ProfileDeps): Pr
   // 4. Cold start and in-place resize.
   let coldStart: ColdStart | undefined;
   let resize: Profile['resize'];
+  let resizeQuotaOnly: Profile['resizeQuotaOnly'];
   if (request.resize !== undefined) {
     const { fromCores, toCores } = request.resize;
     const atTarget = starts.filter((s) => s.info.cores === toCores);
@@ -205,6 +212,17 @@ export async function runProfile(request: ProfileRequest, deps: ProfileDeps): Pr
         coldStartMs,
       }),
     );
+    // With threads following cores the resize rebuilds the session; with the target's thread count from
+    // the start, only the CPU quota changes. Measured both ways, when they differ.
+    if (Math.ceil(fromCores) !== Math.ceil(toCores) && request.threads === undefined) {
+      resizeQuotaOnly = await progress.step(() =>
+        measureResize(
+          ctx,
+          { ...target, threads: Math.max(1, Math.ceil(toCores)) },
+          { fromCores, toCores, targetMs: steady?.p50Ms ?? estimate.ms(1, toCores), coldStartMs },
+        ),
+      );
+    }
   }
 
   // 5. DNNScaler's verdict.
@@ -261,6 +279,7 @@ export async function runProfile(request: ProfileRequest, deps: ProfileDeps): Pr
     throughput,
     ...(coldStart === undefined ? {} : { coldStart }),
     ...(resize === undefined ? {} : { resize }),
+    ...(resizeQuotaOnly === undefined ? {} : { resizeQuotaOnly }),
     ...(verdict === undefined ? {} : { verdict }),
     capacity: { sloMs: request.sloMs, percentile: request.percentile, points: capacityPoints, checks },
   };

@@ -59,6 +59,17 @@ const fit = object({
   maxRelativeError: nonNegative,
 });
 
+const resizeTiming = object({
+  fromCores: positive,
+  toCores: positive,
+  callMs: nonNegative,
+  effectiveMs: nonNegative,
+  beforeMs: positive,
+  afterMs: positive,
+  targetMs: positive,
+  speedupOverColdStart: nonNegative,
+});
+
 export const PROFILE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Sluice profile (profile.json)',
@@ -96,16 +107,8 @@ export const PROFILE_SCHEMA = {
         items: object({ batch: count, cores: positive, throughputRps: nonNegative }),
       },
       coldStart: object({ cores: positive, coldStartMs: nonNegative, loadMs: nonNegative, samples: count }),
-      resize: object({
-        fromCores: positive,
-        toCores: positive,
-        callMs: nonNegative,
-        effectiveMs: nonNegative,
-        beforeMs: positive,
-        afterMs: positive,
-        targetMs: positive,
-        speedupOverColdStart: nonNegative,
-      }),
+      resize: resizeTiming,
+      resizeQuotaOnly: resizeTiming,
       verdict: object({
         choice: { enum: ['batching', 'co-location'] },
         latencyTargetMs: positive,
@@ -141,6 +144,6 @@ export const PROFILE_SCHEMA = {
         },
       }),
     },
-    ['modelFile', 'coldStart', 'resize', 'verdict', 'capacity'],
+    ['modelFile', 'coldStart', 'resize', 'resizeQuotaOnly', 'verdict', 'capacity'],
   ),
 } as const;

@@ -1,0 +1,99 @@
+/**
+ * The candidate configurations a planner chooses tuples from: every (variant, hardware, cores, batch) a
+ * module may run, with its batch latency, per-instance capacity at the utilisation cap and price, and
+ * the helpers that turn a configuration, an instance count and a rate into a feasible `PlanTuple`.
+ */
+import type { PlanTuple } from './plan.js';
+import { dummyRpsNeeded, instanceCapacityRps, PLAN_TOLERANCE, tupleLatencyMs } from './planning-model.js';
+import {
+  batchOptionsOf,
+  coreOptionsOf,
+  tupleCostPerHour,
+  type HardwareSpec,
+  type PlanningModule,
+  type PlanningProblem,
+  type PlanningVariant,
+} from './planning-problem.js';
+
+export interface TupleConfig {
+  readonly module: string;
+  readonly variant: PlanningVariant;
+  readonly hardware: HardwareSpec;
+  /** Per instance. */
+  readonly cores: number;
+  readonly batch: number;
+  /** l(b, c), ms. */
+  readonly latencyMs: number;
+  /** Requests per second one instance carries at the utilisation cap. */
+  readonly instanceRps: number;
+  /** $ per hour of one instance. */
+  readonly instanceCostPerHour: number;
+}
+
+/** Every configuration of `module` the problem allows, in variant, hardware, cores, batch order. */
+export function tupleConfigs(problem: PlanningProblem, module: PlanningModule, rho: number): TupleConfig[] {
+  const out: TupleConfig[] = [];
+  for (const variant of module.variants) {
+    for (const hardware of problem.hardware) {
+      if (variant.latency[hardware.name] === undefined) continue;
+      for (const cores of coreOptionsOf(hardware)) {
+        for (const batch of batchOptionsOf(module)) {
+          const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
+          if (latencyMs === undefined || !(latencyMs > 0)) continue;
+          out.push({
+            module: module.name,
+            variant,
+            hardware,
+            cores,
+            batch,
+            latencyMs,
+            instanceRps: instanceCapacityRps(latencyMs, batch, rho),
+            instanceCostPerHour: tupleCostPerHour(hardware, cores, 1),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The fewest instances of `config` whose batches can fill within `budgetMs` when dummies pad the stream
+ * to the instances' capacity: (b − 1)/(n·μ·ρ) + l ≤ L. +∞ when l(b, c) alone exceeds the budget.
+ */
+export function minInstancesForBudget(config: TupleConfig, budgetMs: number): number {
+  if (config.latencyMs > budgetMs * (1 + PLAN_TOLERANCE)) return Number.POSITIVE_INFINITY;
+  if (config.batch <= 1) return 1;
+  const slackMs = budgetMs - config.latencyMs;
+  if (slackMs <= 0) return Number.POSITIVE_INFINITY;
+  const needRps = (1000 * (config.batch - 1)) / slackMs;
+  return Math.max(1, Math.ceil(needRps / config.instanceRps - PLAN_TOLERANCE));
+}
+
+/**
+ * The tuple of `instances` instances of `config` carrying `rateRps` within `budgetMs`, with the dummy
+ * rate its batches need (never more than its spare capacity; the planning model checks the rest).
+ */
+export function makeTuple(
+  config: TupleConfig,
+  instances: number,
+  rateRps: number,
+  budgetMs: number,
+  tupleBudgetMs?: number,
+): PlanTuple {
+  const spare = Math.max(0, instances * config.instanceRps - rateRps);
+  const dummy =
+    rateRps > 0
+      ? Math.min(spare, dummyRpsNeeded(config.latencyMs, config.batch, tupleBudgetMs ?? budgetMs, rateRps))
+      : 0;
+  return {
+    variant: config.variant.name,
+    hardware: config.hardware.name,
+    cores: config.cores,
+    batch: config.batch,
+    instances,
+    rateRps,
+    dummyRps: Number.isFinite(dummy) ? dummy : 0,
+    ...(tupleBudgetMs === undefined ? {} : { budgetMs: tupleBudgetMs }),
+  };
+}
