@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'measure variants and fit the latency models the planners use',
     load: () => import('./commands/profile.js'),
   },
+  plan: {
+    summary: 'run a planner on a planning problem and print the plan',
+    load: () => import('./commands/plan.js'),
+  },
   load: {
     summary: 'open-loop load with per-request deadlines (Poisson or a trace)',
     load: () => import('./commands/load.js'),
