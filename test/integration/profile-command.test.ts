@@ -1,7 +1,7 @@
 // `sluice profile`: a tiny variant measured end to end from the command line (progress on stderr,
 // JSON on stdout, profile.json beside the model), --report writing a chart, --import of the published
 // measurements, and usage errors.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
