@@ -2,9 +2,26 @@
  * Every planner by name: the five systems' optimisers, Sluice's own, and the baselines they beat.
  * `sluice plan --planner NAME`, `sluice serve --policy NAME` and the evaluation look planners up here.
  */
+import { clipperPlanner } from './baselines/clipper-planner.js';
+import { hpaPlanner } from './baselines/hpa-planner.js';
+import { staticPlanner } from './baselines/static-planner.js';
+import { tritonPlanner } from './baselines/triton-planner.js';
+import { vpaPlanner } from './baselines/vpa-planner.js';
+import { dnnscalerPlanner } from './dnnscaler/dnnscaler-planner.js';
+import { infadapterEntry } from './infadapter/infadapter-planner.js';
 import type { PlannerEntry } from './planner.js';
+import { spongePlanner } from './sponge/sponge-planner.js';
 
-export const PLANNERS: readonly PlannerEntry[] = [];
+export const PLANNERS: readonly PlannerEntry[] = [
+  spongePlanner,
+  infadapterEntry,
+  dnnscalerPlanner,
+  staticPlanner,
+  vpaPlanner,
+  hpaPlanner,
+  clipperPlanner,
+  tritonPlanner,
+];
 
 export const DEFAULT_PLANNER = 'sluice';
 
