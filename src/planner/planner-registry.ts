@@ -9,18 +9,21 @@ import { tritonPlanner } from './baselines/triton-planner.js';
 import { vpaPlanner } from './baselines/vpa-planner.js';
 import { dnnscalerPlanner } from './dnnscaler/dnnscaler-planner.js';
 import { infadapterEntry } from './infadapter/infadapter-planner.js';
+import { kairosEntry, kairosHomogeneousEntry } from './kairos/kairos-planner.js';
 import type { PlannerEntry } from './planner.js';
 import { spongePlanner } from './sponge/sponge-planner.js';
 
 export const PLANNERS: readonly PlannerEntry[] = [
   spongePlanner,
   infadapterEntry,
+  kairosEntry,
   dnnscalerPlanner,
   staticPlanner,
   vpaPlanner,
   hpaPlanner,
   clipperPlanner,
   tritonPlanner,
+  kairosHomogeneousEntry,
 ];
 
 export const DEFAULT_PLANNER = 'sluice';

@@ -57,6 +57,9 @@ export function problemIssues(problem: PlanningProblem): string[] {
       issues.push(`apps[${i}].budgets: shares sum to ${sum(a.budgets)}, not 1`);
     if (a.querySizes !== undefined && Math.abs(sum(a.querySizes) - 1) > SHARE_TOLERANCE)
       issues.push(`apps[${i}].querySizes: shares sum to ${sum(a.querySizes)}, not 1`);
+    const rows = (a.querySizes ?? []).map((q) => q.rows);
+    if (new Set(rows).size !== rows.length)
+      issues.push(`apps[${i}].querySizes: each size (rows) may appear once`);
     if (a.querySizes !== undefined && a.modules.length !== 1)
       issues.push(`apps[${i}].querySizes: supported for one-module apps only`);
   });
