@@ -9,6 +9,7 @@ import type { LatencyModel } from '../core/latency-model.js';
 import { groupId } from '../core/model-spec.js';
 import type { Backend, BatchResult } from '../ports/backend.js';
 import type { Clock, TimerId } from '../ports/clock.js';
+import type { ServingControl } from '../ports/serving-control.js';
 import { NO_METRICS, type MetricsSink } from '../ports/metrics-sink.js';
 import { admit } from '../policy/admission.js';
 import { findExpired, nextExpiryMs, selectBatch } from '../policy/batcher.js';
@@ -30,6 +31,8 @@ export interface InstanceRegistration {
   /** Group id, `module/variant`. */
   readonly group: string;
   readonly cores: number;
+  /** The largest batch this instance runs (a plan's tuple batch); default the group's max batch. */
+  readonly maxBatch?: number;
   /** Batch timings measured at start-up (warm-up), seeding the group's latency estimate. */
   readonly calibration?: readonly { readonly rows: number; readonly computeMs: number }[];
 }
@@ -58,6 +61,8 @@ interface InstanceState {
   readonly id: string;
   readonly group: string;
   cores: number;
+  /** Undefined: the group's max batch. */
+  maxBatch: number | undefined;
   busyBatch: number | undefined;
   /** Ready to finish its batch but take no more; removed once idle. */
   draining: boolean;
@@ -67,6 +72,7 @@ interface InstanceState {
 
 interface BatchInFlight<P, R> {
   readonly instanceId: string;
+  readonly dispatchedMs: number;
   readonly group: GroupState<P, R>;
   readonly items: readonly PendingRequest<P, R>[];
   readonly rows: number;
@@ -78,7 +84,7 @@ interface ModuleState {
   readonly router: WeightedRouter;
 }
 
-export class Engine<P, R> {
+export class Engine<P, R> implements ServingControl {
   private readonly clock: Clock;
   private readonly backend: Backend<P, R>;
   private readonly metrics: MetricsSink;
@@ -139,6 +145,7 @@ export class Engine<P, R> {
       id: registration.id,
       group: group.id,
       cores: registration.cores,
+      maxBatch: registration.maxBatch,
       busyBatch: undefined,
       draining: false,
       suspended: false,
@@ -193,6 +200,15 @@ export class Engine<P, R> {
     this.metrics.instanceAllocationChanged(id, instance.group, cores);
   }
 
+  /** Sets the largest batch an instance runs from its next batch on (undefined: the group's max batch). */
+  setInstanceBatch(id: string, maxBatch: number | undefined): void {
+    const instance = this.instances.get(id);
+    if (instance === undefined) throw new Error(`unknown instance '${id}'`);
+    instance.maxBatch = maxBatch;
+    const group = this.groups.get(instance.group);
+    if (group !== undefined) this.pump(group);
+  }
+
   /** Answers every request queued for a group with `error` (e.g. its instances could not be restarted). */
   failQueued(group: string, error: SluiceError): void {
     const state = this.groups.get(group);
@@ -209,6 +225,11 @@ export class Engine<P, R> {
     const id = ++this.requestSeq;
     const nowMs = this.clock.nowMs();
     const refuse = (error: SluiceError, group?: string, deadlineMs?: number): number => {
+      this.metrics.requestArrived({
+        module: request.module,
+        arrivalMs: request.arrivalMs,
+        budgetMs: deadlineMs === undefined ? undefined : deadlineMs - request.arrivalMs,
+      });
       respond({
         kind: 'rejected',
         requestId: id,
@@ -277,6 +298,11 @@ export class Engine<P, R> {
       retried: false,
       dispatchedMs: undefined,
     };
+    this.metrics.requestArrived({
+      module: request.module,
+      arrivalMs: request.arrivalMs,
+      budgetMs: deadline.deadlineMs - request.arrivalMs,
+    });
     this.pending.set(id, entry);
     group.queue.push(entry);
     this.pump(group);
@@ -388,12 +414,13 @@ export class Engine<P, R> {
       const idle = this.idleInstances(group);
       const fastest = idle[0];
       if (fastest === undefined) break;
+      const instanceMax = Math.max(1, Math.min(maxBatch, fastest.maxBatch ?? maxBatch));
       const decision = selectBatch({
         nowMs,
         queue: group.queue.entries,
         idleInstances: idle.length,
-        preferredBatch: batching.preferredBatch,
-        maxBatch,
+        preferredBatch: Math.min(batching.preferredBatch, instanceMax),
+        maxBatch: instanceMax,
         maxQueueDelayMs: batching.maxQueueDelayMs,
         policy: batching.policy,
         latency: (r) => this.estimate(group, r, fastest.cores),
@@ -442,7 +469,14 @@ export class Engine<P, R> {
       rows += item.rows;
     }
     instance.busyBatch = batchId;
-    this.inFlight.set(batchId, { instanceId: instance.id, group, items, rows, cores: instance.cores });
+    this.inFlight.set(batchId, {
+      instanceId: instance.id,
+      dispatchedMs: nowMs,
+      group,
+      items,
+      rows,
+      cores: instance.cores,
+    });
     this.metrics.batchDispatched({ group: group.id, instanceId: instance.id, rows, items: items.length });
     this.backend.execute(
       {
@@ -467,6 +501,13 @@ export class Engine<P, R> {
       if (instance.draining) this.forgetInstance(instance);
     }
     const nowMs = this.clock.nowMs();
+    this.metrics.batchCompleted({
+      group: group.id,
+      instanceId: batch.instanceId,
+      rows: batch.rows,
+      busyMs: nowMs - batch.dispatchedMs,
+      ok: result.ok,
+    });
     if (result.ok) {
       group.estimator.observe(batch.rows, batch.cores, result.computeMs);
       batch.items.forEach((item, index) => {

@@ -19,5 +19,7 @@ export interface PlannerEntry {
   readonly summary: string;
   /** True when the planner is exact for the problems it accepts (checked against the oracle). */
   readonly exact: boolean;
+  /** True when the plan depends on `problem.observations` (feedback baselines): never reuse its plans. */
+  readonly feedback?: boolean;
   readonly plan: Planner;
 }

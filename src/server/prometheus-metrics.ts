@@ -4,7 +4,13 @@
  * server at `GET /metrics`. Latencies are in milliseconds, as everywhere in Sluice.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BatchDispatched, MetricsSink, RequestFinished } from '../ports/metrics-sink.js';
+import type {
+  BatchCompleted,
+  BatchDispatched,
+  MetricsSink,
+  RequestArrived,
+  RequestFinished,
+} from '../ports/metrics-sink.js';
 
 /** Latency buckets in ms: 0.5 ms … 10 s, roughly 1-2-5 per decade. */
 export const LATENCY_BUCKETS_MS: readonly number[] = [
@@ -33,6 +39,8 @@ export class PrometheusMetrics implements MetricsSink {
   private readonly batchRows: Histogram<'group'>;
   private readonly queueDepth: Gauge<'group'>;
   private readonly instanceCores: Gauge<'instance' | 'group'>;
+  private readonly arrivals: Counter<'module'>;
+  private readonly busy: Counter<'instance' | 'group'>;
 
   constructor(options: PrometheusMetricsOptions = {}) {
     const prefix = options.prefix ?? 'sluice_';
@@ -90,6 +98,18 @@ export class PrometheusMetrics implements MetricsSink {
       labelNames: ['instance', 'group'],
       registers,
     });
+    this.arrivals = new Counter({
+      name: `${prefix}arrivals_total`,
+      help: 'Inference requests that arrived (admitted or refused), by module.',
+      labelNames: ['module'],
+      registers,
+    });
+    this.busy = new Counter({
+      name: `${prefix}instance_busy_ms_total`,
+      help: 'Time each instance spent running batches, ms (its utilisation is the rate of this counter over 1000).',
+      labelNames: ['instance', 'group'],
+      registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
   }
 
@@ -111,6 +131,14 @@ export class PrometheusMetrics implements MetricsSink {
     if (event.queueMs !== undefined) this.queue.observe({ module }, event.queueMs);
     if (event.computeMs !== undefined) this.compute.observe({ module }, event.computeMs);
     if (!event.withinDeadline) this.lateCompletions.inc({ module });
+  }
+
+  requestArrived(event: RequestArrived): void {
+    this.arrivals.inc({ module: event.module });
+  }
+
+  batchCompleted(event: BatchCompleted): void {
+    this.busy.inc({ instance: event.instanceId, group: event.group }, event.busyMs);
   }
 
   batchDispatched(event: BatchDispatched): void {

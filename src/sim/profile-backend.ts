@@ -29,6 +29,8 @@ export interface SimulatedGroup {
 export class ProfileBackend<P> implements Backend<P, null> {
   private readonly groups = new Map<string, SimulatedGroup>();
   private readonly cores = new Map<string, number>();
+  /** Per-instance models (an instance on another hardware kind than its group's default). */
+  private readonly models = new Map<string, SimulatedGroup>();
   /** A normal deviate left over from the last Box-Muller pair. */
   private spare: number | undefined;
 
@@ -46,10 +48,22 @@ export class ProfileBackend<P> implements Backend<P, null> {
     this.cores.set(instanceId, cores);
   }
 
+  /** The instance's own latency model (its hardware kind's), used instead of its group's. */
+  setInstanceModel(instanceId: string, settings: SimulatedGroup): void {
+    this.models.set(instanceId, settings);
+  }
+
+  /** Forgets a stopped instance. */
+  removeInstance(instanceId: string): void {
+    this.cores.delete(instanceId);
+    this.models.delete(instanceId);
+  }
+
   /** The time the next batch of `rows` on `instanceId` of `group` would take, drawn now. */
   drawBatchMs(group: string, instanceId: string, rows: number): number {
-    const settings = this.groups.get(group);
-    if (settings === undefined) throw new SluiceError('INTERNAL', `no latency model for group '${group}'`);
+    const settings = this.models.get(instanceId) ?? this.groups.get(group);
+    if (settings === undefined)
+      throw new SluiceError('INTERNAL', `no latency model for instance '${instanceId}' of '${group}'`);
     const cores = this.cores.get(instanceId) ?? 1;
     const median = estimateLatencyMs(settings.latency, rows, cores);
     return settings.sigma > 0 ? median * Math.exp(settings.sigma * this.normal()) : median;

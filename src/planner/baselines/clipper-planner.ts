@@ -74,6 +74,7 @@ function fmt(x: number): string {
 
 /** Clipper: AIMD batch size from the observed p95, instances as they run. */
 export const clipperPlanner: PlannerEntry = {
+  feedback: true,
   name: NAME,
   summary:
     'Clipper: AIMD batch size (+4 under 0.85 L, x0.9 over L) from the observed p95; instances as they run',
