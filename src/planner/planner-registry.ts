@@ -8,14 +8,20 @@ import { staticPlanner } from './baselines/static-planner.js';
 import { tritonPlanner } from './baselines/triton-planner.js';
 import { vpaPlanner } from './baselines/vpa-planner.js';
 import { dnnscalerPlanner } from './dnnscaler/dnnscaler-planner.js';
+import { harpagonExactEntry } from './harpagon/harpagon-exact-planner.js';
+import { harpagonEntry } from './harpagon/harpagon-planner.js';
 import { infadapterEntry } from './infadapter/infadapter-planner.js';
 import { kairosEntry, kairosHomogeneousEntry } from './kairos/kairos-planner.js';
+import { nexusDpEntry } from './nexus/nexus-dp-planner.js';
+import { nexusEntry } from './nexus/nexus-planner.js';
 import type { PlannerEntry } from './planner.js';
 import { spongePlanner } from './sponge/sponge-planner.js';
 
 export const PLANNERS: readonly PlannerEntry[] = [
   spongePlanner,
   infadapterEntry,
+  harpagonEntry,
+  harpagonExactEntry,
   kairosEntry,
   dnnscalerPlanner,
   staticPlanner,
@@ -23,6 +29,8 @@ export const PLANNERS: readonly PlannerEntry[] = [
   hpaPlanner,
   clipperPlanner,
   tritonPlanner,
+  nexusEntry,
+  nexusDpEntry,
   kairosHomogeneousEntry,
 ];
 

@@ -33,11 +33,13 @@ export interface TupleConfig {
 /** Every configuration of `module` the problem allows, in variant, hardware, cores, batch order. */
 export function tupleConfigs(problem: PlanningProblem, module: PlanningModule, rho: number): TupleConfig[] {
   const out: TupleConfig[] = [];
+  const batches = batchOptionsOf(module);
+  const coresOf = new Map(problem.hardware.map((h) => [h.name, coreOptionsOf(h)]));
   for (const variant of module.variants) {
     for (const hardware of problem.hardware) {
       if (variant.latency[hardware.name] === undefined) continue;
-      for (const cores of coreOptionsOf(hardware)) {
-        for (const batch of batchOptionsOf(module)) {
+      for (const cores of coresOf.get(hardware.name) ?? []) {
+        for (const batch of batches) {
           const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
           if (latencyMs === undefined || !(latencyMs > 0)) continue;
           out.push({

@@ -1,0 +1,224 @@
+/**
+ * The integer covering problem behind a module's minimum-cost multi-tuple configuration (Harpagon,
+ * docs/papers.md §3): choose instance counts n_k, each 0 or at least the item's minimum m_k (the fewest
+ * instances whose batches fill in time), with Σ n_k · capacity_k ≥ rate and Σ n_k · price_k least.
+ *
+ * Solved exactly by a dynamic program over the items in cost-efficiency order that keeps only the
+ * Pareto-best partial choices (least cost for the capacity reached, and for the instances used of each
+ * limited hardware kind), pruned by a lower bound: what is still missing priced at the best remaining
+ * efficiency, and at least one more tuple's price. Equal partial sums reached along different paths
+ * merge, so many interchangeable configurations (a core-linear latency model) cost nothing extra.
+ * `CoverTable` holds the items as columns and is reused across solves (the cost curves solve the same
+ * module at many budgets), so a solve allocates little beyond its partial choices.
+ */
+
+/** One configuration usable at the budget in question. */
+export interface CoverItem {
+  /** $ per hour of one instance. */
+  readonly instanceCostPerHour: number;
+  /** Requests per second one instance carries (at the utilisation cap). */
+  readonly instanceRps: number;
+  /** The fewest instances allowed when the item is used at all; at least 1. */
+  readonly minInstances: number;
+  /** Index into the limits of the hardware kind this item's instances count against; -1 for none. */
+  readonly limitSlot: number;
+}
+
+export interface Cover {
+  readonly costPerHour: number;
+  /** Instances of each item, in the order given; 0 for the items not used. */
+  readonly instances: readonly number[];
+}
+
+/** Capacity within this share of the rate counts as covering it (absorbs rounding of sums). */
+const COVER_TOLERANCE = 1e-9;
+/** Partial choices this close in capacity are one (float sums of equal choices differ in ulps). */
+const MERGE_TOLERANCE = 1e-12;
+const NO_LIMITS: readonly number[] = [];
+
+interface Partial {
+  readonly cost: number;
+  readonly rps: number;
+  /** Node of the last choice made (`Trail`), -1 for none. */
+  readonly node: number;
+  /** Instances used per limited hardware kind. */
+  readonly used: readonly number[];
+}
+
+/** The choices made, as a forest of (parent, item, count) nodes shared by the partial choices. */
+class Trail {
+  readonly parent: number[] = [];
+  readonly item: number[] = [];
+  readonly count: number[] = [];
+
+  add(parent: number, item: number, count: number): number {
+    this.parent.push(parent);
+    this.item.push(item);
+    this.count.push(count);
+    return this.parent.length - 1;
+  }
+}
+
+/** Items as columns, to be pushed in ascending $/(req/s) order; `clear` and refill for the next solve. */
+export class CoverTable {
+  /** Items held. */
+  count = 0;
+  private readonly cost: Float64Array;
+  private readonly rps: Float64Array;
+  private readonly least: Float64Array;
+  private readonly slot: Int32Array;
+  private readonly id: Int32Array;
+  private readonly restEfficiency: Float64Array;
+  private readonly restTupleCost: Float64Array;
+
+  /** Room for `capacity` items. */
+  constructor(capacity: number) {
+    this.cost = new Float64Array(capacity);
+    this.rps = new Float64Array(capacity);
+    this.least = new Float64Array(capacity);
+    this.slot = new Int32Array(capacity);
+    this.id = new Int32Array(capacity);
+    this.restEfficiency = new Float64Array(capacity + 1);
+    this.restTupleCost = new Float64Array(capacity + 1);
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  /** Adds an item known to the caller as `id`; items must come in ascending $/(req/s). */
+  push(
+    instanceCostPerHour: number,
+    instanceRps: number,
+    minInstances: number,
+    limitSlot: number,
+    id: number,
+  ): void {
+    const i = this.count++;
+    this.cost[i] = instanceCostPerHour;
+    this.rps[i] = instanceRps;
+    this.least[i] = minInstances;
+    this.slot[i] = limitSlot;
+    this.id[i] = id;
+  }
+
+  /**
+   * The cheapest cover of `rateRps` costing less than `upperBoundPerHour`, as (id, instances) pairs;
+   * undefined when there is none. A non-positive rate is covered by nothing at no cost.
+   */
+  solve(
+    rateRps: number,
+    limitsInstances: readonly number[],
+    upperBoundPerHour: number,
+  ): { costPerHour: number; ids: number[]; instances: number[] } | undefined {
+    if (!(rateRps > 0)) return { costPerHour: 0, ids: [], instances: [] };
+    const count = this.count;
+    const { cost: price, rps: capacity, least: fewest, slot: slots, restEfficiency, restTupleCost } = this;
+    restEfficiency[count] = Number.POSITIVE_INFINITY;
+    restTupleCost[count] = Number.POSITIVE_INFINITY;
+    for (let i = count - 1; i >= 0; i--) {
+      const p = price[i] ?? 0;
+      restEfficiency[i] = Math.min(p / (capacity[i] ?? 1), restEfficiency[i + 1] ?? 0);
+      restTupleCost[i] = Math.min((fewest[i] ?? 1) * p, restTupleCost[i + 1] ?? 0);
+    }
+    const needRps = rateRps * (1 - COVER_TOLERANCE);
+    const limited = limitsInstances.length > 0;
+    const trail = new Trail();
+    let partials: Partial[] = [
+      { cost: 0, rps: 0, node: -1, used: limited ? limitsInstances.map(() => 0) : NO_LIMITS },
+    ];
+    let best = upperBoundPerHour;
+    let bestNode = -1;
+    let found = false;
+    for (let i = 0; i < count && partials.length > 0; i++) {
+      const p = price[i] ?? 0;
+      const mu = capacity[i] ?? 1;
+      const least = fewest[i] ?? 1;
+      const slot = slots[i] ?? -1;
+      const afterEfficiency = restEfficiency[i + 1] ?? Number.POSITIVE_INFINITY;
+      const afterTupleCost = restTupleCost[i + 1] ?? Number.POSITIVE_INFINITY;
+      const next: Partial[] = [];
+      for (const partial of partials) {
+        const missingRps = rateRps - partial.rps;
+        if (partial.cost + Math.max(missingRps * afterEfficiency, afterTupleCost) < best) next.push(partial);
+        const room =
+          slot >= 0 ? (limitsInstances[slot] ?? 0) - (partial.used[slot] ?? 0) : Number.POSITIVE_INFINITY;
+        if (room < least || !(partial.cost + least * p < best)) continue;
+        const covering = Math.max(least, Math.ceil(missingRps / mu - COVER_TOLERANCE));
+        for (let n = Math.min(covering, room); n >= least; n--) {
+          const cost = partial.cost + n * p;
+          if (!(cost < best)) continue;
+          const rps = partial.rps + n * mu;
+          if (rps >= needRps) {
+            best = cost;
+            bestNode = trail.add(partial.node, i, n);
+            found = true;
+            continue;
+          }
+          // Fewer instances leave more to the (less efficient) items after: the bound only rises.
+          if (cost + (rateRps - rps) * afterEfficiency >= best) break;
+          if (cost + afterTupleCost >= best) continue;
+          const used = slot >= 0 ? partial.used.map((u, s) => (s === slot ? u + n : u)) : partial.used;
+          next.push({ cost, rps, node: trail.add(partial.node, i, n), used });
+        }
+      }
+      partials = paretoBest(next, rateRps, limited);
+    }
+    if (!found) return undefined;
+    const ids: number[] = [];
+    const instances: number[] = [];
+    for (let at = bestNode; at >= 0; at = trail.parent[at] ?? -1) {
+      ids.push(this.id[trail.item[at] ?? 0] ?? 0);
+      instances.push(trail.count[at] ?? 0);
+    }
+    return { costPerHour: best, ids: ids.reverse(), instances: instances.reverse() };
+  }
+}
+
+/**
+ * The cheapest cover of `rateRps` by `items` (any order), or undefined when none costs less than
+ * `upperBoundPerHour` or none exists within `limitsInstances` (instances per limited hardware kind).
+ */
+export function minCostCover(
+  items: readonly CoverItem[],
+  rateRps: number,
+  limitsInstances: readonly number[] = NO_LIMITS,
+  upperBoundPerHour = Number.POSITIVE_INFINITY,
+): Cover | undefined {
+  const efficiency = items.map((item) => item.instanceCostPerHour / item.instanceRps);
+  const order = items.map((_, i) => i).sort((a, b) => (efficiency[a] ?? 0) - (efficiency[b] ?? 0) || a - b);
+  const table = new CoverTable(items.length);
+  for (const i of order) {
+    const item = items[i];
+    if (item !== undefined)
+      table.push(item.instanceCostPerHour, item.instanceRps, item.minInstances, item.limitSlot, i);
+  }
+  const found = table.solve(rateRps, limitsInstances, upperBoundPerHour);
+  if (found === undefined) return undefined;
+  const instances = items.map(() => 0);
+  found.ids.forEach((id, k) => (instances[id] = found.instances[k] ?? 0));
+  return { costPerHour: found.costPerHour, instances };
+}
+
+/** The partial choices no other beats on cost, capacity and (if any) limited instances at once. */
+function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Partial[] {
+  if (partials.length <= 1) return partials;
+  partials.sort((a, b) => a.cost - b.cost || b.rps - a.rps);
+  const rpsSlack = MERGE_TOLERANCE * rateRps;
+  const kept: Partial[] = [];
+  let bestRps = Number.NEGATIVE_INFINITY;
+  for (const p of partials) {
+    if (!limited) {
+      if (p.rps > bestRps + rpsSlack) {
+        kept.push(p);
+        bestRps = p.rps;
+      }
+      continue;
+    }
+    const beaten = kept.some(
+      (q) => q.rps >= p.rps - rpsSlack && q.used.every((u, s) => u <= (p.used[s] ?? 0)),
+    );
+    if (!beaten) kept.push(p);
+  }
+  return kept;
+}

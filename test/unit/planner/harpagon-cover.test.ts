@@ -1,0 +1,214 @@
+// Harpagon's per-module covering problem (min-cost-cover.ts) and the configurations it is given
+// (dominant-configs.ts): table-driven cases, and the cover against a brute force over every instance
+// vector on 1000 seeded random item sets (with minimum counts and instance limits).
+import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../../../src/core/seeded-rng.js';
+import { dominantConfigs, fillMsOf } from '../../../src/planner/harpagon/dominant-configs.js';
+import { minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
+import type { PlanningProblem } from '../../../src/planner/planning-problem.js';
+import { tupleConfigs } from '../../../src/planner/tuple-configs.js';
+import { integer, uniform } from './harpagon-random-problems.js';
+
+const item = (
+  instanceCostPerHour: number,
+  instanceRps: number,
+  minInstances = 1,
+  limitSlot = -1,
+): CoverItem => ({
+  instanceCostPerHour,
+  instanceRps,
+  minInstances,
+  limitSlot,
+});
+
+describe('minCostCover', () => {
+  it.each([
+    { name: 'one item, rounded up', items: [item(1, 60)], rate: 100, cost: 2, instances: [2] },
+    // Two big ones cost 8; one big and two small cover 140 for 6 (Harpagon's multi-tuple configuration).
+    {
+      name: 'bulk plus remainder',
+      items: [item(4, 100), item(1, 20)],
+      rate: 130,
+      cost: 6,
+      instances: [1, 2],
+    },
+    // The efficient item must run 3 instances to fill its batches in time: dearer than 1 of the other.
+    {
+      name: 'minimum instances',
+      items: [item(1, 50, 3), item(2.5, 60)],
+      rate: 60,
+      cost: 2.5,
+      instances: [0, 1],
+    },
+    {
+      name: 'minimum met by the rate',
+      items: [item(1, 50, 3), item(2.5, 60)],
+      rate: 140,
+      cost: 3,
+      instances: [3, 0],
+    },
+    // Only one instance of the efficient kind allowed: the rest on the other kind.
+    {
+      name: 'instance limit',
+      items: [item(1, 100, 1, 0), item(2, 100)],
+      rate: 250,
+      cost: 5,
+      instances: [1, 2],
+      limits: [1],
+    },
+    { name: 'nothing to carry', items: [item(1, 10)], rate: 0, cost: 0, instances: [0] },
+  ])('$name', ({ items, rate, cost, instances, limits }) => {
+    const cover = minCostCover(items, rate, limits ?? []);
+    expect(cover?.costPerHour).toBeCloseTo(cost, 12);
+    expect(cover?.instances).toEqual(instances);
+  });
+
+  it('finds nothing below an upper bound, or within limits that cannot carry the rate', () => {
+    expect(minCostCover([item(1, 60)], 100, [], 2)).toBeUndefined();
+    expect(minCostCover([item(1, 60)], 100, [], 2.0001)?.costPerHour).toBe(2);
+    expect(minCostCover([item(1, 60, 1, 0)], 100, [1])).toBeUndefined();
+    expect(minCostCover([item(1, 60, 3, 0)], 50, [2])).toBeUndefined();
+  });
+
+  it('equals a brute force over every instance vector on 1000 random item sets', () => {
+    let multi = 0;
+    for (let seed = 1; seed <= 1000; seed++) {
+      const rng = SeededRng.stream(seed, 'cover');
+      const limited = rng.next() < 0.3;
+      const items = Array.from({ length: integer(rng, 1, 5) }, () =>
+        item(
+          Math.round(uniform(rng, 0.5, 4) * 4) / 4, // quarter prices: ties between vectors happen
+          uniform(rng, 10, 120),
+          rng.next() < 0.3 ? integer(rng, 2, 4) : 1,
+          limited && rng.next() < 0.5 ? 0 : -1,
+        ),
+      );
+      const limits = limited ? [integer(rng, 1, 4)] : [];
+      const rate = uniform(rng, 1, 300);
+      const cover = minCostCover(items, rate, limits);
+      const brute = bruteForce(items, rate, limits);
+      if (brute === undefined) {
+        expect(cover, `seed ${seed}`).toBeUndefined();
+        continue;
+      }
+      expect(cover, `seed ${seed}`).toBeDefined();
+      expect(cover!.costPerHour, `seed ${seed}`).toBeCloseTo(brute, 9);
+      // What it returns is what it says: the cost, enough capacity, minimums and limits respected.
+      const used = cover!.instances;
+      expect(used.reduce((s, n, i) => s + n * items[i]!.instanceCostPerHour, 0)).toBeCloseTo(
+        cover!.costPerHour,
+        9,
+      );
+      expect(used.reduce((s, n, i) => s + n * items[i]!.instanceRps, 0)).toBeGreaterThanOrEqual(
+        rate * (1 - 1e-9),
+      );
+      used.forEach((n, i) => expect(n === 0 || n >= items[i]!.minInstances).toBe(true));
+      if (limited) {
+        const onSlot = used.reduce((s, n, i) => s + (items[i]!.limitSlot === 0 ? n : 0), 0);
+        expect(onSlot).toBeLessThanOrEqual(limits[0]!);
+      }
+      if (used.filter((n) => n > 0).length > 1) multi++;
+    }
+    console.log(`minCostCover: ${multi}/1000 optimal covers use more than one item`);
+    expect(multi).toBeGreaterThan(50);
+  });
+});
+
+function bruteForce(
+  items: readonly CoverItem[],
+  rate: number,
+  limits: readonly number[],
+): number | undefined {
+  let best = Number.POSITIVE_INFINITY;
+  const visit = (k: number, rps: number, cost: number, onSlot: number): void => {
+    if (onSlot > (limits[0] ?? Infinity)) return;
+    if (rps >= rate * (1 - 1e-9)) {
+      best = Math.min(best, cost);
+      return;
+    }
+    if (k === items.length) return;
+    const it = items[k]!;
+    visit(k + 1, rps, cost, onSlot);
+    const most = Math.max(it.minInstances, Math.ceil(rate / it.instanceRps));
+    for (let n = it.minInstances; n <= most; n++)
+      visit(
+        k + 1,
+        rps + n * it.instanceRps,
+        cost + n * it.instanceCostPerHour,
+        onSlot + (it.limitSlot === 0 ? n : 0),
+      );
+  };
+  visit(0, 0, 0, 0);
+  return Number.isFinite(best) ? best : undefined;
+}
+
+describe('dominantConfigs', () => {
+  // Two variants (w is slower everywhere) on a limited cpu kind and an unlimited one.
+  const problem: PlanningProblem = {
+    objective: { kind: 'min-cost' },
+    hardware: [
+      { name: 'small', kind: 'cpu', pricePerHour: 1, maxCores: 2, maxInstances: 3 },
+      { name: 'big', kind: 'cpu', pricePerHour: 1, maxCores: 2 },
+    ],
+    modules: [
+      {
+        name: 'm',
+        maxBatch: 4,
+        variants: [
+          {
+            name: 'v',
+            accuracy: 0.7,
+            latency: {
+              small: { kind: 'sponge4', gamma: 10, delta: 0, epsilon: 0, eta: 2 },
+              big: { kind: 'sponge4', gamma: 10, delta: 0, epsilon: 0, eta: 1 },
+            },
+          },
+          {
+            name: 'w',
+            accuracy: 0.9,
+            latency: { small: { kind: 'sponge4', gamma: 20, delta: 0, epsilon: 0, eta: 2 } },
+          },
+        ],
+      },
+    ],
+    apps: [{ name: 'a', modules: ['m'], edges: [], sloMs: 100, rateRps: 10 }],
+  };
+  const all = tupleConfigs(problem, problem.modules[0]!, 0.9);
+  const kept = dominantConfigs(all);
+
+  it('keeps only the fastest variant per hardware, cores and batch (accuracy plays no part)', () => {
+    expect(kept.every((c) => c.variant.name === 'v')).toBe(true);
+  });
+
+  it('lets an unlimited kind stand in for a limited one, never the reverse', () => {
+    // On 'big' every configuration is faster at the same price: 'small' ones go.
+    expect(kept.every((c) => c.hardware.name === 'big')).toBe(true);
+    const limitedBig = dominantConfigs(
+      tupleConfigs(
+        { ...problem, hardware: problem.hardware.map((h) => ({ ...h, maxInstances: 2 })) },
+        problem.modules[0]!,
+        0.9,
+      ),
+    );
+    expect(limitedBig.some((c) => c.hardware.name === 'small')).toBe(true);
+  });
+
+  it('drops only configurations some kept one beats on price, capacity, latency and fill time', () => {
+    for (const c of all) {
+      if (kept.includes(c)) continue;
+      expect(
+        kept.some(
+          (k) =>
+            k.instanceCostPerHour <= c.instanceCostPerHour &&
+            k.instanceRps >= c.instanceRps &&
+            k.latencyMs <= c.latencyMs &&
+            fillMsOf(k) <= fillMsOf(c),
+        ),
+      ).toBe(true);
+    }
+    expect(fillMsOf(kept.find((c) => c.batch === 4 && c.cores === 2)!)).toBeCloseTo(
+      (1000 * 3) / ((900 * 4) / 21),
+      9,
+    );
+  });
+});
