@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'run a planner on a planning problem and print the plan',
     load: () => import('./commands/plan.js'),
   },
+  simulate: {
+    summary: 'run a scenario through the engine, control loop and planners on a virtual clock',
+    load: () => import('./commands/simulate.js'),
+  },
   load: {
     summary: 'open-loop load with per-request deadlines (Poisson or a trace)',
     load: () => import('./commands/load.js'),
