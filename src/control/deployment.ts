@@ -6,6 +6,7 @@
  * service only once the actuator reports them ready, and leave it before they are stopped, so no
  * request is sent to an instance that cannot take it.
  */
+import type { LatencyModel } from '../core/latency-model.js';
 import type { Plan } from '../planner/plan.js';
 import type { Actuator, InstanceAction } from '../ports/actuator.js';
 import type { Clock } from '../ports/clock.js';
@@ -38,6 +39,13 @@ export interface DeploymentDeps {
   readonly actuator: Actuator;
   readonly serving: ServingControl;
   readonly onEvent?: (event: DeploymentEvent) => void;
+  /**
+   * Change an instance's cores by replacing it (stop, then start anew: Kubernetes VPA's recreate mode)
+   * instead of resizing it in place. Default false.
+   */
+  readonly resizeByRestart?: boolean;
+  /** The latency model of a variant on a hardware kind, handed to the engine with each instance. */
+  readonly latencyOf?: (module: string, variant: string, hardware: string) => LatencyModel | undefined;
 }
 
 /** What `apply` asked for. */
@@ -108,8 +116,15 @@ export class Deployment {
           rebatched += 1;
         }
         if (record.targetCores !== slot.cores && record.phase !== 'starting') {
-          this.resize(record, slot.cores);
-          resized += 1;
+          if (this.deps.resizeByRestart === true) {
+            this.stop(record);
+            this.start(record.module, record.variant, record.hardware, slot.cores, slot.batch);
+            stopped += 1;
+            started += 1;
+          } else {
+            this.resize(record, slot.cores);
+            resized += 1;
+          }
         }
       }
       for (const record of have.slice(pairs)) {

@@ -48,34 +48,59 @@ export function throughputPerMs(model: LatencyModel, batch: number, cores: numbe
   return batch / estimateLatencyMs(model, batch, cores);
 }
 
+/** A table's points grouped by cores (ascending), each group sorted by batch: built once per table. */
+interface CompiledTable {
+  readonly cores: readonly number[];
+  readonly byCores: readonly (readonly LatencyPoint[])[];
+}
+
+const compiled = new WeakMap<readonly LatencyPoint[], CompiledTable>();
+
+function compile(points: readonly LatencyPoint[]): CompiledTable {
+  let table = compiled.get(points);
+  if (table === undefined) {
+    const cores = [...new Set(points.map((p) => p.cores))].sort((a, b) => a - b);
+    table = {
+      cores,
+      byCores: cores.map((c) => points.filter((p) => p.cores === c).sort((a, b) => a.batch - b.batch)),
+    };
+    compiled.set(points, table);
+  }
+  return table;
+}
+
 function interpolateTable(points: readonly LatencyPoint[], batch: number, cores: number): number {
   if (points.length === 0) throw new RangeError('latency table has no points');
-  const coreValues = [...new Set(points.map((p) => p.cores))].sort((a, b) => a - b);
-  const [lo, hi, t] = bracket(coreValues, cores, (c) => 1 / c);
-  const atLo = interpolateBatch(
-    points.filter((p) => p.cores === lo),
-    batch,
-  );
+  const table = compile(points);
+  const [lo, hi, t] = bracket(table.cores, cores, (c) => 1 / c);
+  const atLo = interpolateBatch(table.byCores[table.cores.indexOf(lo)] ?? [], batch);
   if (hi === lo) return atLo;
-  const atHi = interpolateBatch(
-    points.filter((p) => p.cores === hi),
-    batch,
-  );
+  const atHi = interpolateBatch(table.byCores[table.cores.indexOf(hi)] ?? [], batch);
   return atLo + (atHi - atLo) * t;
 }
 
-function interpolateBatch(points: readonly LatencyPoint[], batch: number): number {
-  const sorted = [...points].sort((a, b) => a.batch - b.batch);
-  const batches = sorted.map((p) => p.batch);
-  const [lo, hi, t] = bracket(batches, batch, (b) => b);
-  const pLo = sorted.find((p) => p.batch === lo);
-  const pHi = sorted.find((p) => p.batch === hi);
-  if (pLo === undefined || pHi === undefined) throw new RangeError('latency table bracket not found');
-  if (lo === hi) {
+/** Linear in batch between the two measured batches around it (`sorted` by batch). */
+function interpolateBatch(sorted: readonly LatencyPoint[], batch: number): number {
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (first === undefined || last === undefined) throw new RangeError('latency table bracket not found');
+  if (batch <= first.batch) return first.latencyMs;
+  if (batch >= last.batch) {
     // Outside the measured range: extrapolate proportionally from the nearest point.
-    return batch > lo && sorted.length > 1 ? extrapolate(sorted, batch) : pLo.latencyMs;
+    return batch > last.batch && sorted.length > 1 ? extrapolate(sorted, batch) : last.latencyMs;
   }
-  return pLo.latencyMs + (pHi.latencyMs - pLo.latencyMs) * t;
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid]?.batch ?? 0) <= batch) lo = mid;
+    else hi = mid;
+  }
+  const pLo = sorted[lo];
+  const pHi = sorted[hi];
+  if (pLo === undefined || pHi === undefined) throw new RangeError('latency table bracket not found');
+  if (pLo.batch === batch) return pLo.latencyMs;
+  return pLo.latencyMs + ((pHi.latencyMs - pLo.latencyMs) * (batch - pLo.batch)) / (pHi.batch - pLo.batch);
 }
 
 function extrapolate(sorted: readonly LatencyPoint[], batch: number): number {

@@ -5,13 +5,14 @@
  * outcome: completed, rejected at admission, expired in the queue, or failed.
  */
 import { SluiceError } from '../core/errors.js';
-import type { LatencyModel } from '../core/latency-model.js';
+import { estimateLatencyMs, type LatencyModel } from '../core/latency-model.js';
 import { groupId } from '../core/model-spec.js';
 import type { Backend, BatchResult } from '../ports/backend.js';
 import type { Clock, TimerId } from '../ports/clock.js';
 import type { ServingControl } from '../ports/serving-control.js';
 import { NO_METRICS, type MetricsSink } from '../ports/metrics-sink.js';
 import { admit } from '../policy/admission.js';
+import { assignQueued } from './assign-queued.js';
 import { findExpired, nextExpiryMs, selectBatch } from '../policy/batcher.js';
 import { computeDeadline } from '../policy/deadline.js';
 import { LatencyEstimator, type LatencyEstimate } from '../policy/latency-estimator.js';
@@ -33,6 +34,8 @@ export interface InstanceRegistration {
   readonly cores: number;
   /** The largest batch this instance runs (a plan's tuple batch); default the group's max batch. */
   readonly maxBatch?: number;
+  /** Its own latency model (its hardware kind's), for assignment dispatch; default the group's estimate. */
+  readonly latency?: LatencyModel;
   /** Batch timings measured at start-up (warm-up), seeding the group's latency estimate. */
   readonly calibration?: readonly { readonly rows: number; readonly computeMs: number }[];
 }
@@ -63,6 +66,7 @@ interface InstanceState {
   cores: number;
   /** Undefined: the group's max batch. */
   maxBatch: number | undefined;
+  readonly latency: LatencyModel | undefined;
   busyBatch: number | undefined;
   /** Ready to finish its batch but take no more; removed once idle. */
   draining: boolean;
@@ -146,6 +150,7 @@ export class Engine<P, R> implements ServingControl {
       group: group.id,
       cores: registration.cores,
       maxBatch: registration.maxBatch,
+      latency: registration.latency,
       busyBatch: undefined,
       draining: false,
       suspended: false,
@@ -410,7 +415,9 @@ export class Engine<P, R> implements ServingControl {
       }
     }
     let wakeMs: number | undefined;
-    while (group.queue.length > 0) {
+    const dispatchMode = group.settings.dispatch ?? 'batch';
+    if (dispatchMode !== 'batch' && group.queue.length > 0) this.assign(group, dispatchMode, nowMs);
+    while (dispatchMode === 'batch' && group.queue.length > 0) {
       const idle = this.idleInstances(group);
       const fastest = idle[0];
       if (fastest === undefined) break;
@@ -443,6 +450,39 @@ export class Engine<P, R> implements ServingControl {
       });
     }
     this.metrics.queueDepthChanged(group.id, group.queue.length);
+  }
+
+  /** Assignment dispatch (see GroupSettings.dispatch): one request per batch, to the instance the policy picks. */
+  private assign(group: GroupState<P, R>, mode: 'min-cost-matching' | 'fcfs', nowMs: number): void {
+    const instances: InstanceState[] = [];
+    for (const id of group.instances) {
+      const instance = this.instances.get(id);
+      if (instance !== undefined && !instance.suspended) instances.push(instance);
+    }
+    // Only an idle instance can be given a request now.
+    if (!instances.some((i) => i.busyBatch === undefined)) return;
+    const free = this.freeInMs(group, nowMs);
+    const pairs = assignQueued({
+      nowMs,
+      mode,
+      queue: group.queue.entries,
+      instances: instances.map((instance, i) => ({
+        id: instance.id,
+        freeAtMs: instance.busyBatch === undefined ? nowMs : nowMs + (free[i] ?? 0),
+        latencyMs: (rows) =>
+          instance.latency === undefined
+            ? this.estimate(group, rows, instance.cores).meanMs
+            : estimateLatencyMs(instance.latency, rows, instance.cores),
+      })),
+    });
+    if (pairs.length === 0) return;
+    const taken = group.queue.take(pairs.map((p) => p.position));
+    const byPosition = [...pairs].sort((a, b) => a.position - b.position);
+    byPosition.forEach((pair, i) => {
+      const entry = taken[i];
+      const instance = instances.find((x) => x.id === pair.instanceId);
+      if (entry !== undefined && instance !== undefined) this.dispatch(group, instance, [entry], nowMs);
+    });
   }
 
   /** Idle instances of the group in service, most cores first. */

@@ -73,6 +73,12 @@ export interface GroupSettings {
   /** Largest rows per execution; 1 for a model that does not batch. */
   readonly maxBatch: number;
   readonly batching: BatchingSpec;
+  /**
+   * How queued requests reach instances: `batch` (default): the deadline-aware batcher; `min-cost-matching`
+   * (KAIROS): each request alone, to the instance a minimum-cost assignment picks, possibly waiting for a
+   * faster one; `fcfs`: each request alone, oldest first, to the first idle instance.
+   */
+  readonly dispatch?: 'batch' | 'min-cost-matching' | 'fcfs';
 }
 
 /** A module as the engine admits it. */

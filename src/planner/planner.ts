@@ -21,5 +21,7 @@ export interface PlannerEntry {
   readonly exact: boolean;
   /** True when the plan depends on `problem.observations` (feedback baselines): never reuse its plans. */
   readonly feedback?: boolean;
+  /** True when its resizes are applied by restarting the instance (VPA), not in place. */
+  readonly resizesByRestart?: boolean;
   readonly plan: Planner;
 }

@@ -21,7 +21,10 @@ export type InstanceAction =
   | { readonly kind: 'stop'; readonly instanceId: string };
 
 export type ActionOutcome =
-  | { readonly ok: true; /** From the request to the effect, on the actuator's clock, ms. */ readonly tookMs: number }
+  | {
+      readonly ok: true;
+      /** From the request to the effect, on the actuator's clock, ms. */ readonly tookMs: number;
+    }
   | { readonly ok: false; readonly error: string };
 
 export interface Actuator {

@@ -1,3 +1,5 @@
+import type { LatencyModel } from '../core/latency-model.js';
+
 /**
  * What the control loop changes in the serving engine (the `Engine` implements it): which instances
  * serve, at which cores and batch size, and how a module's traffic is split over its variants. The
@@ -11,6 +13,8 @@ export interface ServedInstance {
   readonly cores: number;
   /** The largest batch it runs; default its group's. */
   readonly maxBatch?: number;
+  /** Its hardware kind's latency model (assignment dispatch across mixed hardware). */
+  readonly latency?: LatencyModel;
 }
 
 export interface ServingControl {

@@ -54,6 +54,7 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
           variant: variant.name,
           maxBatch: module.maxBatch,
           batching: { ...spec.batching, preferredBatch: module.maxBatch },
+          ...(spec.dispatch === undefined ? {} : { dispatch: spec.dispatch }),
         },
         prior === undefined ? {} : { prior },
       );
@@ -75,6 +76,8 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
     actuator,
     serving: engine,
     onEvent: (e) => recorder.deploymentEvent(e),
+    resizeByRestart: spec.planner.resizesByRestart === true,
+    latencyOf: (module, variant, hardware) => variants.get(`${module}/${variant}`)?.variant.latency[hardware],
   });
   const decisions: Decision[] = [];
   const loop = new ControlLoop(
@@ -112,6 +115,17 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
 
   function feed(app: PlanningApp, it: Iterator<Arrival>, finished: () => void): void {
     const source = sourceModule(app);
+    const sizes = app.querySizes;
+    const sizeRng = SeededRng.stream(spec.seed, `sizes:${app.name}`);
+    const rowsOf = (): number => {
+      if (sizes === undefined) return 1;
+      let u = sizeRng.next();
+      for (const s of sizes) {
+        u -= s.share;
+        if (u < 0) return s.rows;
+      }
+      return sizes[sizes.length - 1]?.rows ?? 1;
+    };
     const next = (): void => {
       const step = it.next();
       if (step.done === true) {
@@ -126,7 +140,14 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
           ...(arrival.networkMs === undefined ? {} : { networkMs: arrival.networkMs }),
         };
         const id = engine.submit(
-          { module: source, version: undefined, arrivalMs: arrival.atMs, budget, rows: 1, payload: app.name },
+          {
+            module: source,
+            version: undefined,
+            arrivalMs: arrival.atMs,
+            budget,
+            rows: rowsOf(),
+            payload: app.name,
+          },
           (outcome: Outcome<null>) => recorder.outcome(outcome, variants),
         );
         recorder.arrival(id, app.name, arrival.atMs);

@@ -76,6 +76,7 @@ export const SCENARIO_SCHEMA = {
         maxQueueLength: { type: 'integer', minimum: 1 },
       },
     },
+    dispatch: { enum: ['batch', 'min-cost-matching', 'fcfs'] },
     delays: {
       type: 'object',
       additionalProperties: false,

@@ -35,6 +35,8 @@ export interface Scenario {
     { readonly name: string; readonly options?: Readonly<Record<string, number>> } | 'none';
   readonly control?: ControlLoopOptions;
   readonly batching?: Partial<Omit<BatchingSpec, 'preferredBatch'>>;
+  /** How queued requests reach instances: the batcher (default), KAIROS's matching, or FCFS. */
+  readonly dispatch?: 'batch' | 'min-cost-matching' | 'fcfs';
   readonly delays?: { readonly startMs?: number; readonly resizeMs?: number };
   /** p99/p50 of batch times (the measured spread). Default 1.1. */
   readonly spread?: number;
@@ -117,6 +119,7 @@ export function compileScenario(scenario: Scenario, inputs: ScenarioInputs): Sim
       maxQueueDelayMs: scenario.batching?.maxQueueDelayMs ?? 0,
       maxQueueLength: scenario.batching?.maxQueueLength ?? 100_000,
     },
+    ...(scenario.dispatch === undefined ? {} : { dispatch: scenario.dispatch }),
     ...(scenario.delays?.startMs === undefined ? {} : { startMs: scenario.delays.startMs }),
     ...(scenario.delays?.resizeMs === undefined ? {} : { resizeMs: scenario.delays.resizeMs }),
     ...(scenario.spread === undefined ? {} : { spread: scenario.spread }),

@@ -22,6 +22,8 @@ export interface SimulationSpec {
   /** Undefined: no adaptation (the plan made at the start for the problem's rates stays). */
   readonly control: ControlLoopOptions | undefined;
   readonly batching: Omit<BatchingSpec, 'preferredBatch'>;
+  /** How queued requests reach instances (GroupSettings.dispatch). Default `batch`. */
+  readonly dispatch?: 'batch' | 'min-cost-matching' | 'fcfs';
   /** Cold start of a new instance, ms: per variant from its `loadMs` unless given here. */
   readonly startMs?: number;
   /** In-place resize to full effect, ms. Default 50. */

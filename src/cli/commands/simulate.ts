@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { runSimulation } from '../../sim/run-simulation.js';
 import { compileScenario, ScenarioError } from '../../sim/scenario.js';
-import { renderRunChart } from '../../sim/run-chart.js';
+import { renderRunChart } from '../../eval/run-chart.js';
 import { HighsSolver } from '../../solver/highs-solver.js';
 import { UsageError, type Command } from '../command.js';
 import { nonNegativeInteger } from '../option-parsers.js';

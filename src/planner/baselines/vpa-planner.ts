@@ -90,6 +90,7 @@ function fmt(x: number): string {
 /** Kubernetes VPA: one pod per model, its cores the p90 CPU usage + 15%, batch 1, resized by restart. */
 export const vpaPlanner: PlannerEntry = {
   feedback: true,
+  resizesByRestart: true,
   name: NAME,
   summary:
     'VPA: one pod per model at batch 1, cores = p90 CPU usage + 15% (rounded up), resized by restarting',

@@ -1,6 +1,6 @@
 /** A simulated run's time series as a chart: load, allocated cores, and p99 latency against the SLO. */
 import { renderTimeSeriesChart } from '../report/time-series-chart.js';
-import type { SimulationResult } from './simulation-types.js';
+import type { SimulationResult } from '../sim/simulation-types.js';
 
 export function renderRunChart(
   result: SimulationResult,
