@@ -6,26 +6,24 @@
 import type { Decision } from '../control/control-loop.js';
 import type { Deployment, DeploymentEvent } from '../control/deployment.js';
 import { percentile } from '../core/percentile.js';
-import type { Outcome } from '../engine/types.js';
+import type { AppOutcome } from '../engine/app-runner.js';
 import type { Plan } from '../planner/plan.js';
-import type { PlanningModule, PlanningVariant } from '../planner/planning-problem.js';
 import { NO_METRICS, type MetricsSink } from '../ports/metrics-sink.js';
 import type { SeriesPoint, SimulationResult, SimulationSpec } from './simulation-types.js';
 import type { VirtualClock } from './virtual-clock.js';
 
-type VariantIndex = ReadonlyMap<
-  string,
-  { readonly module: PlanningModule; readonly variant: PlanningVariant }
->;
-
 export class RunRecorder {
-  /** Nothing is read from the engine's metrics beyond the outcomes; kept for symmetry with the observer. */
-  readonly metrics: MetricsSink = NO_METRICS;
+  /** Module requests completed, per module, and the sum of their variants' accuracies. */
+  private readonly moduleAccuracy = new Map<string, { n: number; sum: number }>();
+  /** App requests arrived and not yet answered. */
+  open = 0;
+  /** The engine's reports: which variant served each module request (accuracy served). */
+  readonly metrics: MetricsSink;
   private readonly log: string[] | undefined;
   private readonly latencies: number[] = [];
   private readonly outcomes = { completed: 0, rejected: 0, expired: 0, failed: 0 };
   private within = 0;
-  private accuracySum = 0;
+  private readonly completedByApp = new Map<string, number>();
   private readonly series: SeriesPoint[] = [];
   private step = { arrivals: 0, completed: 0, within: 0, latencies: [] as number[] };
   private coreSeconds = 0;
@@ -38,36 +36,56 @@ export class RunRecorder {
     private readonly clock: VirtualClock,
   ) {
     this.log = spec.eventLog === true ? [] : undefined;
+    const accuracyOf = new Map<string, number>(
+      spec.problem.modules.flatMap((m) =>
+        m.variants.map((v) => [`${m.name}/${v.name}`, v.accuracy] as const),
+      ),
+    );
+    this.metrics = {
+      ...NO_METRICS,
+      requestFinished: (e) => {
+        if (e.outcome !== 'completed' || e.group === undefined) return;
+        const t = this.moduleAccuracy.get(e.module) ?? { n: 0, sum: 0 };
+        t.n += 1;
+        t.sum += accuracyOf.get(e.group) ?? 0;
+        this.moduleAccuracy.set(e.module, t);
+      },
+    };
     this.priceOf = new Map(
       spec.problem.hardware.map((h) => [h.name, { kind: h.kind, price: h.pricePerHour }]),
     );
   }
 
   arrival(id: number, app: string, atMs: number): void {
+    this.open += 1;
     this.step.arrivals += 1;
     this.log?.push(`${atMs.toFixed(3)} arrive ${id} ${app}`);
   }
 
-  outcome(outcome: Outcome<null>, variants: VariantIndex): void {
+  outcome(id: number, app: string, outcome: AppOutcome<null>): void {
+    this.open -= 1;
     this.outcomes[outcome.kind] += 1;
+    this.completedByApp.set(
+      app,
+      (this.completedByApp.get(app) ?? 0) + (outcome.kind === 'completed' ? 1 : 0),
+    );
     const latencyMs = outcome.finishedMs - outcome.arrivalMs;
     let within = false;
     if (outcome.kind === 'completed') {
       this.latencies.push(latencyMs);
       this.step.completed += 1;
       this.step.latencies.push(latencyMs);
-      within = outcome.deadlineMs !== undefined && outcome.finishedMs <= outcome.deadlineMs;
-      this.accuracySum += variants.get(outcome.group)?.variant.accuracy ?? 0;
+      within = outcome.finishedMs <= outcome.deadlineMs;
     }
     if (within) {
       this.within += 1;
       this.step.within += 1;
     }
     this.log?.push(
-      `${outcome.finishedMs.toFixed(3)} ${outcome.kind} ${outcome.requestId} ${latencyMs.toFixed(3)}${
+      `${outcome.finishedMs.toFixed(3)} ${outcome.kind} ${id} ${latencyMs.toFixed(3)}${
         outcome.kind === 'completed'
-          ? ` ${outcome.instanceId} b${outcome.batchRows}`
-          : ` ${outcome.error.code}`
+          ? ` x${outcome.moduleRequests}`
+          : ` ${outcome.module} ${outcome.error.code}`
       }`,
     );
   }
@@ -126,10 +144,26 @@ export class RunRecorder {
     this.clock.setTimer(stepMs, tick);
   }
 
+  /** Per app, the product over its modules of their served accuracy; weighted by completed app requests. */
+  private servedAccuracy(): number {
+    let total = 0;
+    let weighted = 0;
+    for (const app of this.spec.problem.apps) {
+      const n = this.completedByApp.get(app.name) ?? 0;
+      if (n === 0) continue;
+      const accuracy = app.modules.reduce((acc, m) => {
+        const t = this.moduleAccuracy.get(m);
+        return acc * (t === undefined || t.n === 0 ? 0 : t.sum / t.n);
+      }, 1);
+      total += n;
+      weighted += n * accuracy;
+    }
+    return total === 0 ? 0 : weighted / total;
+  }
+
   result(run: { submitted: number; decisions: readonly Decision[]; planChanges: number }): SimulationResult {
     const sorted = this.latencies.sort((a, b) => a - b);
     const durationS = this.lastMs / 1000;
-    const completed = this.outcomes.completed;
     return {
       requests: run.submitted,
       outcomes: { ...this.outcomes },
@@ -144,7 +178,7 @@ export class RunRecorder {
         mean: sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length,
       },
       cost: { coreSeconds: this.coreSeconds, dollars: this.dollars },
-      accuracy: completed === 0 ? 0 : this.accuracySum / completed,
+      accuracy: this.servedAccuracy(),
       planChanges: run.planChanges,
       durationS,
       decisions: run.decisions,

@@ -9,8 +9,8 @@ import { ControlLoop, type Decision } from '../control/control-loop.js';
 import { ControlObserver } from '../control/control-observer.js';
 import { Deployment } from '../control/deployment.js';
 import { SeededRng } from '../core/seeded-rng.js';
+import { AppRunner } from '../engine/app-runner.js';
 import { Engine } from '../engine/engine.js';
-import type { Outcome } from '../engine/types.js';
 import type { PlanningApp, PlanningModule, PlanningVariant } from '../planner/planning-problem.js';
 import { teeMetrics, type MetricsSink } from '../ports/metrics-sink.js';
 import { ProfileBackend, spreadSigma } from './profile-backend.js';
@@ -80,6 +80,7 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
     latencyOf: (module, variant, hardware) => variants.get(`${module}/${variant}`)?.variant.latency[hardware],
   });
   const decisions: Decision[] = [];
+  let afterDecision = (): void => undefined;
   const loop = new ControlLoop(
     {
       clock,
@@ -92,6 +93,7 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
       onDecision: (d) => {
         decisions.push(d);
         recorder.decision(d);
+        if (d.outcome === 'applied') afterDecision();
       },
     },
     spec.control ?? {},
@@ -101,6 +103,33 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
   actuator.instant = false;
   recorder.planApplied(first);
   if (spec.control !== undefined) loop.start();
+
+  // Every app, one module or many, goes through the app runner: fan-out and module budgets as live.
+  const fanRng = SeededRng.stream(spec.seed, 'fanout');
+  const fanouts = new Map(
+    spec.problem.apps.flatMap((a) => a.edges.map((e) => [`${e.from}>${e.to}`, e.fanout ?? 1] as const)),
+  );
+  const runner = new AppRunner<Ticket, null>(engine, clock, spec.problem.apps, (edge, _output, payload) => {
+    // A mean fan-out of f: floor(f) requests, and one more with probability frac(f).
+    const f = fanouts.get(`${edge.from}>${edge.to}`) ?? 1;
+    const n = Math.floor(f) + (fanRng.next() < f - Math.floor(f) ? 1 : 0);
+    return Array.from({ length: n }, () => payload);
+  });
+  const applyBudgets = (): void => {
+    const plan = loop.plan;
+    if (plan === undefined) return;
+    for (const app of spec.problem.apps) {
+      if (app.modules.length < 2) continue;
+      runner.setBudgets(
+        app.name,
+        Object.fromEntries(
+          plan.modules.filter((m) => app.modules.includes(m.name)).map((m) => [m.name, m.budgetMs]),
+        ),
+      );
+    }
+  };
+  applyBudgets();
+  afterDecision = applyBudgets;
 
   let open = 0;
   let submitted = 0;
@@ -114,7 +143,6 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
   }
 
   function feed(app: PlanningApp, it: Iterator<Arrival>, finished: () => void): void {
-    const source = sourceModule(app);
     const sizes = app.querySizes;
     const sizeRng = SeededRng.stream(spec.seed, `sizes:${app.name}`);
     const rowsOf = (): number => {
@@ -135,22 +163,17 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
       const arrival = step.value;
       clock.setTimer(arrival.atMs, () => {
         submitted += 1;
+        const id = submitted;
         const budget = {
           sloMs: arrival.sloMs ?? app.sloMs,
           ...(arrival.networkMs === undefined ? {} : { networkMs: arrival.networkMs }),
         };
-        const id = engine.submit(
-          {
-            module: source,
-            version: undefined,
-            arrivalMs: arrival.atMs,
-            budget,
-            rows: rowsOf(),
-            payload: app.name,
-          },
-          (outcome: Outcome<null>) => recorder.outcome(outcome, variants),
-        );
         recorder.arrival(id, app.name, arrival.atMs);
+        runner.submit(
+          app.name,
+          { arrivalMs: arrival.atMs, budget, rows: rowsOf(), payload: app.name },
+          (outcome) => recorder.outcome(id, app.name, outcome),
+        );
         next();
       });
     };
@@ -159,7 +182,7 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
 
   recorder.startSeries(deployment, () => {
     // The run is over once every workload is exhausted and every request answered.
-    const done = open === 0 && engine.pendingCount === 0;
+    const done = open === 0 && engine.pendingCount === 0 && recorder.open === 0;
     if (done) loop.stop();
     return done;
   });
@@ -169,9 +192,4 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
     decisions,
     planChanges: decisions.filter((d) => d.outcome === 'applied').length,
   });
-}
-
-function sourceModule(app: PlanningApp): string {
-  const targets = new Set(app.edges.map((e) => e.to));
-  return app.modules.find((m) => !targets.has(m)) ?? app.modules[0] ?? '';
 }

@@ -16,7 +16,16 @@ export function reassignLatency(
   sloMs: number,
   priority: readonly number[],
 ): number[] {
-  const out = [...budgetsMs];
+  // First every module grows in proportion to its budget, by the most all its paths allow: the slack is
+  // shared, so no module is left at exactly its worst-case latency with nothing for queueing (the planning
+  // model is a fluid one; executed arrivals are bursty). Then what is left on looser paths goes by priority.
+  const pathSums = paths.map((path) => path.reduce((s, m) => s + (budgetsMs[m] ?? 0), 0));
+  const out = budgetsMs.map((b, m) => {
+    const factors = paths.flatMap((path, p) =>
+      path.includes(m) && (pathSums[p] ?? 0) > 0 ? [sloMs / (pathSums[p] ?? 1)] : [],
+    );
+    return factors.length === 0 ? b : b * Math.max(1, Math.min(...factors));
+  });
   const sums = paths.map((path) => path.reduce((s, m) => s + (out[m] ?? 0), 0));
   const order = out.map((_, m) => m).sort((a, b) => (priority[b] ?? 0) - (priority[a] ?? 0) || a - b);
   for (const m of order) {

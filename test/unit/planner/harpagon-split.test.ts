@@ -161,21 +161,31 @@ function bruteForce(
 }
 
 describe('reassignLatency', () => {
-  it('hands the slack of each path back, first to the module with the highest priority', () => {
-    expect(reassignLatency([10, 20], [[0, 1]], 50, [0, 5])).toEqual([10, 40]);
-    expect(reassignLatency([10, 20], [[0, 1]], 50, [5, 0])).toEqual([30, 20]);
-    // a -> b, a -> c: b and c each get what their own path leaves once a has taken its share.
-    expect(
-      reassignLatency(
-        [5, 10, 20],
-        [
-          [0, 1],
-          [0, 2],
-        ],
-        40,
-        [3, 2, 1],
-      ),
-    ).toEqual([20, 20, 20]);
+  it('shares the slack of each path in proportion to the budgets, then hands what is left by priority', () => {
+    // One path: every budget grows by 50/30, whatever the priority.
+    expect(reassignLatency([10, 20], [[0, 1]], 50, [0, 5]).map((b) => +b.toFixed(9))).toEqual([
+      16.666666667, 33.333333333,
+    ]);
+    expect(reassignLatency([10, 20], [[0, 1]], 50, [5, 0]).map((b) => +b.toFixed(9))).toEqual([
+      16.666666667, 33.333333333,
+    ]);
+    // a -> b, a -> c: a grows by the tighter path's factor (40/25), b and c by their own paths' (40/15, 40/25);
+    // the looser path's remaining slack then goes to b.
+    const grown = reassignLatency(
+      [5, 10, 20],
+      [
+        [0, 1],
+        [0, 2],
+      ],
+      40,
+      [3, 2, 1],
+    );
+    expect(grown.map((b) => +b.toFixed(9))).toEqual([8, 32, 32]);
+    for (const path of [
+      [0, 1],
+      [0, 2],
+    ])
+      expect(path.reduce((s, m) => s + (grown[m] ?? 0), 0)).toBeLessThanOrEqual(40 + 1e-9);
     expect(reassignLatency([10, 30], [[0, 1]], 40, [1, 1])).toEqual([10, 30]);
   });
 });
