@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'run a scenario through the engine, control loop and planners on a virtual clock',
     load: () => import('./commands/simulate.js'),
   },
+  eval: {
+    summary: "reproduce each paper's headline comparison (reports with tables and charts)",
+    load: () => import('./commands/eval.js'),
+  },
   load: {
     summary: 'open-loop load with per-request deadlines (Poisson or a trace)',
     load: () => import('./commands/load.js'),
