@@ -120,9 +120,12 @@ export class ControlLoop {
     return this.running;
   }
 
-  /** Plans for the problem's own rates and applies the plan at once (the deployment at start-up). */
-  bootstrap(): Plan {
-    const plan = this.deps.planner.plan(this.deps.problem, { solver: this.deps.solver });
+  /**
+   * Plans for the problem's own rates (or takes `given`) and applies the plan at once (the deployment at
+   * start-up).
+   */
+  bootstrap(given?: Plan): Plan {
+    const plan = given ?? this.deps.planner.plan(this.deps.problem, { solver: this.deps.solver });
     this.running = plan;
     this.nextVariantChangeMs = this.deps.clock.nowMs() + this.variantIntervalMs;
     this.deps.deployment.apply(plan);

@@ -99,7 +99,7 @@ export function runSimulation(spec: SimulationSpec): SimulationResult {
     spec.control ?? {},
   );
   actuator.instant = true;
-  const first = loop.bootstrap();
+  const first = loop.bootstrap(spec.fixedPlan);
   actuator.instant = false;
   recorder.planApplied(first);
   if (spec.control !== undefined) loop.start();

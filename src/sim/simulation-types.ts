@@ -4,6 +4,7 @@
  */
 import type { ControlLoopOptions, Decision } from '../control/control-loop.js';
 import type { AnyForecaster } from '../forecast/forecaster.js';
+import type { Plan } from '../planner/plan.js';
 import type { PlannerEntry } from '../planner/planner.js';
 import type { PlanningProblem } from '../planner/planning-problem.js';
 import type { BatchingSpec } from '../core/model-spec.js';
@@ -21,6 +22,8 @@ export interface SimulationSpec {
   readonly forecasters: ReadonlyMap<string, AnyForecaster>;
   /** Undefined: no adaptation (the plan made at the start for the problem's rates stays). */
   readonly control: ControlLoopOptions | undefined;
+  /** Start from this plan instead of the planner's first plan (e.g. a fixed pool under a varied rate). */
+  readonly fixedPlan?: Plan;
   readonly batching: Omit<BatchingSpec, 'preferredBatch'>;
   /** How queued requests reach instances (GroupSettings.dispatch). Default `batch`. */
   readonly dispatch?: 'batch' | 'min-cost-matching' | 'fcfs';
