@@ -58,6 +58,8 @@ interface GroupState<P, R> {
   /** Instances in service (draining ones are not). */
   readonly instances: Set<string>;
   timer: TimerId | undefined;
+  /** Cached `typicalCores`; undefined when the instances changed. */
+  typicalCores: number | undefined;
 }
 
 interface InstanceState {
@@ -77,6 +79,8 @@ interface InstanceState {
 interface BatchInFlight<P, R> {
   readonly instanceId: string;
   readonly dispatchedMs: number;
+  /** When the batch should complete under the mean estimate at dispatch. */
+  readonly expectedEndMs: number;
   readonly group: GroupState<P, R>;
   readonly items: readonly PendingRequest<P, R>[];
   readonly rows: number;
@@ -127,6 +131,7 @@ export class Engine<P, R> implements ServingControl {
       estimator: new LatencyEstimator(options.prior === undefined ? {} : { prior: options.prior }),
       instances: new Set(),
       timer: undefined,
+      typicalCores: undefined,
     });
   }
 
@@ -156,6 +161,7 @@ export class Engine<P, R> implements ServingControl {
       suspended: false,
     });
     group.instances.add(registration.id);
+    group.typicalCores = undefined;
     for (const point of registration.calibration ?? []) {
       group.estimator.observe(point.rows, registration.cores, point.computeMs);
     }
@@ -172,7 +178,9 @@ export class Engine<P, R> implements ServingControl {
     } else {
       // Out of the group's service set at once (no routing, admission or batches to it); forgotten when idle.
       instance.draining = true;
-      this.groups.get(instance.group)?.instances.delete(id);
+      const from = this.groups.get(instance.group);
+      from?.instances.delete(id);
+      if (from !== undefined) from.typicalCores = undefined;
     }
   }
 
@@ -202,6 +210,8 @@ export class Engine<P, R> implements ServingControl {
     const instance = this.instances.get(id);
     if (instance === undefined) throw new Error(`unknown instance '${id}'`);
     instance.cores = cores;
+    const resized = this.groups.get(instance.group);
+    if (resized !== undefined) resized.typicalCores = undefined;
     this.metrics.instanceAllocationChanged(id, instance.group, cores);
   }
 
@@ -370,10 +380,13 @@ export class Engine<P, R> implements ServingControl {
     return group.estimator.estimate(rows, cores ?? this.typicalCores(group));
   }
 
+  /** The most cores of the group's instances (cached: it is read for every estimate). */
   private typicalCores(group: GroupState<P, R>): number {
+    if (group.typicalCores !== undefined) return group.typicalCores;
     let cores = 0;
     for (const id of group.instances) cores = Math.max(cores, this.instances.get(id)?.cores ?? 0);
-    return cores > 0 ? cores : 1;
+    group.typicalCores = cores > 0 ? cores : 1;
+    return group.typicalCores;
   }
 
   /** For each instance in service, ms until it is free under the mean estimate (0 when idle). */
@@ -387,9 +400,7 @@ export class Engine<P, R> implements ServingControl {
         free.push(0);
         continue;
       }
-      const started = batch.items[0]?.dispatchedMs ?? nowMs;
-      const expected = this.estimate(group, batch.rows, batch.cores).meanMs;
-      free.push(Math.max(0, started + expected - nowMs));
+      free.push(Math.max(0, batch.expectedEndMs - nowMs));
     }
     return free;
   }
@@ -509,6 +520,7 @@ export class Engine<P, R> implements ServingControl {
       rows += item.rows;
     }
     instance.busyBatch = batchId;
+    const expectedEndMs = nowMs + this.estimate(group, rows, instance.cores).meanMs;
     this.inFlight.set(batchId, {
       instanceId: instance.id,
       dispatchedMs: nowMs,
@@ -516,6 +528,7 @@ export class Engine<P, R> implements ServingControl {
       items,
       rows,
       cores: instance.cores,
+      expectedEndMs,
     });
     this.metrics.batchDispatched({ group: group.id, instanceId: instance.id, rows, items: items.length });
     this.backend.execute(
@@ -586,7 +599,9 @@ export class Engine<P, R> implements ServingControl {
 
   private forgetInstance(instance: InstanceState): void {
     this.instances.delete(instance.id);
-    this.groups.get(instance.group)?.instances.delete(instance.id);
+    const group = this.groups.get(instance.group);
+    group?.instances.delete(instance.id);
+    if (group !== undefined) group.typicalCores = undefined;
     this.metrics.instanceAllocationChanged(instance.id, instance.group, undefined);
   }
 
