@@ -1,7 +1,8 @@
 /** Every evaluation experiment by name (`sluice eval [NAME...]`). */
 import type { Experiment } from './experiment.js';
+import { spongeExperiment } from './sponge/sponge-experiment.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [];
+export const EXPERIMENTS: readonly Experiment[] = [spongeExperiment];
 
 export function experimentByName(name: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.name === name);

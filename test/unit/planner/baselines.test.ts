@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Solver } from '../../../src/ports/solver.js';
 import { clipperNextBatch, clipperPlanner } from '../../../src/planner/baselines/clipper-planner.js';
-import { hpaPlanner } from '../../../src/planner/baselines/hpa-planner.js';
+import { hpaDesiredReplicas, hpaPlanner } from '../../../src/planner/baselines/hpa-planner.js';
 import { moduleBudgets } from '../../../src/planner/baselines/module-budgets.js';
 import { staticPlanner } from '../../../src/planner/baselines/static-planner.js';
 import { tritonPlanner } from '../../../src/planner/baselines/triton-planner.js';
@@ -138,17 +138,57 @@ describe('vpa', () => {
 });
 
 describe('hpa', () => {
-  it('runs as many 1-core replicas at batch 1 as carry the rate at ρ', () => {
+  it('starts from as many 1-core replicas at batch 1 as carry the rate at ρ', () => {
     // l(1, 1) = 12 ms: 75/s per replica at ρ 0.9; 200/s → 3 replicas.
     const plan = planned(hpaPlanner, at(200));
     expect(plan.feasible, plan.reason).toBe(true);
     expect(shape(plan)).toEqual([[3, 1, 1]]);
     expect(plan.costPerHour).toBe(3);
-    expect(plan.reason).toMatch(/3 replicas x 1 core at batch 1 \(75 req\/s each at ρ = 0.9\)/);
+    expect(plan.reason).toMatch(
+      /3 replicas x 1 core at batch 1 for 200 req\/s \(75 req\/s each at ρ = 0.9\); no usage observed yet/,
+    );
     // A replica limit makes it lose.
     const limited = planned(hpaPlanner, at(200, { hardware: [{ ...base.hardware[1]!, maxInstances: 2 }] }));
     expect(limited.feasible).toBe(false);
     expect(limited.reason).toMatch(/3 instances, over its limit of 2/);
+  });
+
+  it.each([
+    { current: 4, usage: 3.2, replicas: 4, bound: 'tolerance' }, // exactly at the target
+    { current: 4, usage: 3.5, replicas: 4, bound: 'tolerance' }, // ratio 1.09: inside the 10% band
+    { current: 4, usage: 4, replicas: 5, bound: 'rule' }, // saturated: ⌈4 · 1.25⌉
+    { current: 1, usage: 1, replicas: 2, bound: 'rule' }, // ⌈1.25⌉
+    { current: 2, usage: 2, replicas: 3, bound: 'rule' }, // ⌈2.5⌉: saturation grows it by 25% a period
+    { current: 2, usage: 8, replicas: 6, bound: 'scale-up-cap' }, // ratio 5 → 10, capped at 2 + 4
+    { current: 10, usage: 40, replicas: 20, bound: 'scale-up-cap' }, // capped at double
+    { current: 6, usage: 1.2, replicas: 2, bound: 'rule' }, // ⌈6 · 0.25⌉
+    { current: 3, usage: 0, replicas: 1, bound: 'min-replicas' },
+  ])(
+    'HPA rule: $current replicas using $usage cores → $replicas ($bound)',
+    ({ current, usage, replicas, bound }) => {
+      expect(
+        hpaDesiredReplicas({ currentReplicas: current, usageCores: usage, coresPerReplica: 1 }),
+      ).toMatchObject({ replicas, bound });
+    },
+  );
+
+  it('stops at maxReplicas', () => {
+    const d = hpaDesiredReplicas({ currentReplicas: 4, usageCores: 4, coresPerReplica: 1, maxReplicas: 4 });
+    expect(d).toMatchObject({ replicas: 4, bound: 'max-replicas' });
+  });
+
+  it('scales the running replicas on the latest usage sample, not on the rate', () => {
+    const current = running({ cores: 1, batch: 1, instances: 3 });
+    // Latest sample 2.9 cores on 3 replicas: 96.7% vs 80% → ⌈3 · 1.208⌉ = 4, whatever the rate says.
+    const observations: PlanningObservations = { cpuUsageCores: { det: [0.5, 2.9] } };
+    const plan = planned(hpaPlanner, at(20, { current, observations }));
+    expect(shape(plan)).toEqual([[4, 1, 1]]);
+    expect(plan.reason).toMatch(
+      /usage 2.9 cores on 3 replicas, 96.67% of the request vs the 80% target -> 4 replicas/,
+    );
+    // The rate alone would have asked for 1 replica; at 600/s the observed usage still decides.
+    expect(shape(planned(hpaPlanner, at(600, { current, observations })))).toEqual([[4, 1, 1]]);
+    expect(hpaPlanner.feedback).toBe(true);
   });
 });
 
