@@ -12,6 +12,12 @@ import { calibrateInstance } from '../runtime/calibrate-instance.js';
 import { CgroupCpuAllocator, type CpuMechanism } from '../runtime/cgroup-cpu-allocator.js';
 import { loadModelRepository } from '../runtime/model-repository.js';
 import { attachProfiles } from '../runtime/variant-profiles.js';
+import { ControlObserver } from '../control/control-observer.js';
+import type { ControlLoopOptions } from '../control/control-loop.js';
+import type { Objective } from '../planner/planning-problem.js';
+import { teeMetrics } from '../ports/metrics-sink.js';
+import { startControl } from './start-control.js';
+import type { AdaptiveServing } from './adaptive-serving.js';
 import { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import { SystemClock } from '../runtime/system-clock.js';
 import { defaultDemoRepositoryDir, ensureDemoRepository } from '../runtime/zoo/demo-repository.js';
@@ -39,6 +45,22 @@ export interface ServerOptions {
   readonly http?: HttpServerOptions;
   /** Progress lines (instance starts, listening address); default silent. */
   readonly log?: (line: string) => void;
+  /** Adapt with the control loop (`--policy NAME`); undefined or policy `static`: the config's instances, fixed. */
+  readonly adaptive?: AdaptiveOptions;
+}
+
+export interface AdaptiveOptions {
+  /** A planner by name (`sluice plan --help`). */
+  readonly policy: string;
+  /** A forecaster by name; default `window-max`; `none`: the last interval's rate. */
+  readonly forecaster?: string;
+  readonly control?: ControlLoopOptions;
+  /** Append every decision here as JSON lines; default `.sluice/decisions.jsonl`. */
+  readonly decisionLog?: string;
+  /** Default accuracy − 0.05 · cores / machine cores (InfAdapter's weight). */
+  readonly objective?: Objective;
+  /** Intra-op threads of every instance; default the machine's cores (resizes then only change the quota). */
+  readonly threads?: number;
 }
 
 export interface RunningServer {
@@ -48,6 +70,8 @@ export interface RunningServer {
   readonly pool: OnnxWorkerPool;
   readonly modules: readonly ModuleSpec[];
   readonly cpuMechanism: CpuMechanism;
+  /** The control loop, when adapting. */
+  readonly adaptive: AdaptiveServing | undefined;
   /** Graceful: refuse new requests, answer every accepted one, stop the instances. */
   close(): Promise<void>;
 }
@@ -60,9 +84,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (written.length > 0) log(`generated ${written.length} demo model files in ${repository}`);
   }
   // Profiled latency models seed each group's estimate; a profile that cannot be used is said, not used.
-  const { modules: loaded, problems: profileProblems } = await attachProfiles(
-    await loadModelRepository(repository),
-  );
+  const {
+    modules: loaded,
+    problems: profileProblems,
+    profiles,
+  } = await attachProfiles(await loadModelRepository(repository));
   for (const problem of profileProblems) log(problem);
   const modules = loaded
     .filter((m) => options.modules === undefined || options.modules.includes(m.name))
@@ -80,7 +106,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
   const cpuMechanism = await allocator.mechanism();
   const pool = new OnnxWorkerPool({ allocator, clock });
-  const engine = new Engine<InferencePayload, InferenceResult>({ clock, backend: pool, metrics });
+  const adaptive =
+    options.adaptive !== undefined && options.adaptive.policy !== 'static' ? options.adaptive : undefined;
+  const observer = new ControlObserver(clock.nowMs());
+  const engine = new Engine<InferencePayload, InferenceResult>({
+    clock,
+    backend: pool,
+    metrics: adaptive === undefined ? metrics : teeMetrics(metrics, observer),
+  });
   for (const module of modules) registerModule(engine, module);
 
   // A lost instance is suspended, not removed: its group keeps queueing (deadlines permitting) while the
@@ -105,9 +138,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   });
 
+  let control: AdaptiveServing | undefined;
   try {
-    await startInstances(pool, engine, modules, options.variants ?? 'all', log);
+    if (adaptive === undefined) await startInstances(pool, engine, modules, options.variants ?? 'all', log);
+    else {
+      control = await startControl({ adaptive, pool, engine, clock, observer, modules, profiles, log });
+      await control.ready;
+    }
   } catch (error) {
+    control?.stop();
     await pool.close();
     throw error;
   }
@@ -118,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     metrics,
     ...(options.http ? { options: options.http } : {}),
+    ...(control === undefined ? {} : { control: control.view }),
   });
   const address = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? 8000 });
   log(`serving ${modules.map((m) => m.name).join(', ')} at ${address} (CPU allocation: ${cpuMechanism})`);
@@ -130,8 +170,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     pool,
     modules,
     cpuMechanism,
+    adaptive: control,
     close: () =>
       (closing ??= (async () => {
+        control?.stop();
         await app.close();
         await pool.close();
       })()),

@@ -64,6 +64,16 @@ export interface HttpServerDeps {
   /** Serves `GET /metrics`; also counts requests the server rejects before they reach the engine. */
   readonly metrics: PrometheusMetrics;
   readonly options?: HttpServerOptions;
+  /** The control loop, when the server adapts: `GET /sluice/plan` and `GET /sluice/decisions`. */
+  readonly control?: ControlView;
+}
+
+/** What the HTTP front end shows of the control loop (JSON values: the plan and decision formats). */
+export interface ControlView {
+  /** The plan in force; undefined before the first. */
+  plan(): unknown;
+  /** The latest decisions, oldest first, at most `limit`. */
+  decisions(limit: number): readonly unknown[];
 }
 
 interface CompiledOptions {
@@ -227,6 +237,35 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   };
   app.post<{ Params: InferRouteParams }>('/v2/models/:model/infer', { preParsing }, infer);
   app.post<{ Params: InferRouteParams }>('/v2/models/:model/versions/:version/infer', { preParsing }, infer);
+
+  const control = deps.control;
+  app.get('/sluice/plan', (_request, reply) => {
+    if (control === undefined)
+      return sendError(
+        reply,
+        new SluiceError('UNKNOWN_ROUTE', 'this server does not adapt (--policy static): it has no plan'),
+      );
+    const plan = control.plan();
+    if (plan === undefined) return sendError(reply, new SluiceError('NOT_READY', 'no plan yet'));
+    return reply.code(200).type('application/json').send(JSON.stringify(plan));
+  });
+  app.get<{ Querystring: { limit?: string } }>('/sluice/decisions', (request, reply) => {
+    if (control === undefined)
+      return sendError(
+        reply,
+        new SluiceError(
+          'UNKNOWN_ROUTE',
+          'this server does not adapt (--policy static): it makes no decisions',
+        ),
+      );
+    const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000)
+      return sendError(reply, new SluiceError('INVALID_REQUEST', 'limit must be an integer in [1, 10000]'));
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(JSON.stringify(control.decisions(limit)));
+  });
 
   app.get('/metrics', async (_request, reply) => {
     const text = await metrics.render();

@@ -29,6 +29,14 @@ options:
                            can no longer be met) | serve (serve everything)
   --no-cgroup              confine instances by thread count and affinity instead of cgroup CPU quotas
   --body-limit-mb MB       largest request body (default 64)
+adaptation (the control loop: observe, forecast, plan, resize/start/stop instances in place):
+  --policy NAME            a planner (sluice plan --help lists them); static (default) keeps the
+                           config's instances fixed
+  --forecaster NAME        window-max (default), ewma, holt-winters, none
+  --interval-ms MS         control interval (default 1000)
+  --variant-interval-ms MS variants change at most this often (default 30000)
+  --objective OBJ          min-cost | accuracy-cost:ALPHA (default accuracy-cost:0.05)
+  --decision-log FILE      JSON lines of every decision (default .sluice/decisions.jsonl)
   --quiet                  no progress lines
   -h, --help               show this help`;
 
@@ -53,6 +61,12 @@ export const command: Command = {
         admission: { type: 'string' },
         'no-cgroup': { type: 'boolean' },
         'body-limit-mb': { type: 'string' },
+        policy: { type: 'string' },
+        forecaster: { type: 'string' },
+        'interval-ms': { type: 'string' },
+        'variant-interval-ms': { type: 'string' },
+        objective: { type: 'string' },
+        'decision-log': { type: 'string' },
         quiet: { type: 'boolean' },
       },
       strict: true,
@@ -128,7 +142,30 @@ export function toServerOptions(values: Values): ServerOptions {
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  const policy = str('policy');
+  const objectiveText = str('objective');
+  let objective: NonNullable<ServerOptions['adaptive']>['objective'];
+  if (objectiveText === 'min-cost') objective = { kind: 'min-cost' };
+  else if (objectiveText !== undefined) {
+    const m = /^accuracy-cost:(\d+(?:\.\d+)?)$/.exec(objectiveText);
+    if (m === null)
+      throw new UsageError(`--objective must be min-cost or accuracy-cost:ALPHA, not '${objectiveText}'`);
+    objective = { kind: 'accuracy-cost', costWeight: Number(m[1]) };
+  }
+  const interval = num('interval-ms', (n) => n >= 100, 'at least 100 ms');
+  const variantInterval = num('variant-interval-ms', (n) => n >= 0, 'a non-negative number of ms');
+  const adaptive =
+    policy === undefined
+      ? undefined
+      : {
+          policy,
+          ...defined('forecaster', str('forecaster')),
+          ...defined('decisionLog', str('decision-log')),
+          ...defined('objective', objective),
+          control: { ...defined('intervalMs', interval), ...defined('variantIntervalMs', variantInterval) },
+        };
   return {
+    ...defined('adaptive', adaptive),
     ...defined('repository', str('repository')),
     ...defined('host', str('host')),
     ...defined('port', port),

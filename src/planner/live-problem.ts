@@ -1,0 +1,95 @@
+/**
+ * The planning problem of a live server: one one-module application per served module (its default SLO),
+ * the machine as one `cpu` hardware kind whose allocations are steps of half a core up to its cores,
+ * the machine's cores as the budget, and each variant's latency from its profile on this machine or,
+ * without one, from a start-up calibration. The control loop replaces the rates each interval.
+ */
+import type { LatencyModel } from '../core/latency-model.js';
+import type { ModuleSpec } from '../core/model-spec.js';
+import type { Objective, PlanningProblem } from './planning-problem.js';
+
+export interface LiveProblemOptions {
+  readonly machineCores: number;
+  /**
+   * Per-instance allocations a plan may use; default every half core up to the machine's cores. Finer
+   * steps are possible but a CFS quota of q cores can hold a batch for up to (1 − q) of the quota period.
+   */
+  readonly coreOptions?: readonly number[];
+  /** Default 1: cost is then counted in core-hours. */
+  readonly pricePerCoreHour?: number;
+  readonly objective: Objective;
+  /** Per `module/variant`, its latency model here. Variants without one are left out of planning. */
+  readonly latency: ReadonlyMap<string, LatencyModel>;
+  /** Per `module/variant`, its cold start, ms. */
+  readonly loadMs?: ReadonlyMap<string, number>;
+  readonly utilisationCap?: number;
+}
+
+export const LOCAL_HARDWARE = 'local';
+
+export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblemOptions): PlanningProblem {
+  const cores = options.machineCores;
+  const coreOptions =
+    options.coreOptions ?? Array.from({ length: Math.max(1, Math.floor(cores * 2)) }, (_, i) => (i + 1) / 2);
+  const planned = modules
+    .map((m) => ({
+      name: m.name,
+      maxBatch: Math.max(1, m.maxBatch),
+      variants: m.variants.flatMap((v) => {
+        const latency = options.latency.get(`${m.name}/${v.name}`);
+        const loadMs = options.loadMs?.get(`${m.name}/${v.name}`);
+        return latency === undefined
+          ? []
+          : [
+              {
+                name: v.name,
+                accuracy: v.accuracy,
+                ...(loadMs === undefined ? {} : { loadMs }),
+                latency: { [LOCAL_HARDWARE]: latency },
+              },
+            ];
+      }),
+    }))
+    .filter((m) => m.variants.length > 0);
+  const slo = new Map(modules.map((m) => [m.name, m.defaultSloMs]));
+  return {
+    objective: options.objective,
+    budget: { cores },
+    hardware: [
+      {
+        name: LOCAL_HARDWARE,
+        kind: 'cpu',
+        pricePerHour: options.pricePerCoreHour ?? 1,
+        maxCores: cores,
+        coreOptions,
+      },
+    ],
+    modules: planned,
+    apps: planned.map((m) => ({
+      name: m.name,
+      modules: [m.name],
+      edges: [],
+      sloMs: slo.get(m.name) ?? 1000,
+      rateRps: 1,
+    })),
+    ...(options.utilisationCap === undefined ? {} : { utilisationCap: options.utilisationCap }),
+  };
+}
+
+/**
+ * A latency model from a start-up calibration (batch-1 and batch-k times at `cores`), for a variant with
+ * no profile: l(b, c) = (γ·b + ε)·cores/c, the fit through both points assuming the work parallelises
+ * over cores. Optimistic for more cores than calibrated; a profile replaces it.
+ */
+export function calibratedModel(
+  points: readonly { readonly rows: number; readonly computeMs: number }[],
+  cores: number,
+): LatencyModel | undefined {
+  const one = points.find((p) => p.rows === 1);
+  const big = [...points].filter((p) => p.rows > 1).sort((a, b) => b.rows - a.rows)[0];
+  if (one === undefined) return undefined;
+  const perRow =
+    big === undefined ? one.computeMs : Math.max(0, (big.computeMs - one.computeMs) / (big.rows - 1));
+  const fixed = Math.max(0, one.computeMs - perRow);
+  return { kind: 'sponge4', gamma: perRow * cores, delta: 0, epsilon: fixed * cores, eta: 0 };
+}
