@@ -4,7 +4,9 @@
  * forecaster, HiGHS, and the adaptive deployment on the server's worker pool.
  */
 import { availableParallelism } from 'node:os';
+import type { ControlLoopOptions } from '../control/control-loop.js';
 import type { ControlObserver } from '../control/control-observer.js';
+import type { Objective } from '../planner/planning-problem.js';
 import type { InferencePayload, InferenceResult } from '../core/inference.js';
 import type { LatencyModel } from '../core/latency-model.js';
 import { groupId, type ModuleSpec } from '../core/model-spec.js';
@@ -19,8 +21,22 @@ import { calibrateInstance } from '../runtime/calibrate-instance.js';
 import type { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import { HighsSolver } from '../solver/highs-solver.js';
 import { startAdaptiveServing, type AdaptiveServing } from './adaptive-serving.js';
-import type { AdaptiveOptions } from './start-server.js';
 import { SluiceError } from '../core/errors.js';
+
+/** `sluice serve --policy NAME` and its options. */
+export interface AdaptiveOptions {
+  /** A planner by name (`sluice plan --help`). */
+  readonly policy: string;
+  /** A forecaster by name; default `window-max`; `none`: the last interval's rate. */
+  readonly forecaster?: string;
+  readonly control?: ControlLoopOptions;
+  /** Append every decision here as JSON lines; default `.sluice/decisions.jsonl`. */
+  readonly decisionLog?: string;
+  /** Default accuracy − 0.05 · cores / machine cores (InfAdapter's weight). */
+  readonly objective?: Objective;
+  /** Intra-op threads of every instance; default the machine's cores (resizes then only change the quota). */
+  readonly threads?: number;
+}
 
 export interface ControlInputs {
   readonly adaptive: AdaptiveOptions;

@@ -13,11 +13,10 @@ import { CgroupCpuAllocator, type CpuMechanism } from '../runtime/cgroup-cpu-all
 import { loadModelRepository } from '../runtime/model-repository.js';
 import { attachProfiles } from '../runtime/variant-profiles.js';
 import { ControlObserver } from '../control/control-observer.js';
-import type { ControlLoopOptions } from '../control/control-loop.js';
-import type { Objective } from '../planner/planning-problem.js';
 import { teeMetrics } from '../ports/metrics-sink.js';
 import { startControl } from './start-control.js';
 import type { AdaptiveServing } from './adaptive-serving.js';
+import type { AdaptiveOptions } from './start-control.js';
 import { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import { SystemClock } from '../runtime/system-clock.js';
 import { defaultDemoRepositoryDir, ensureDemoRepository } from '../runtime/zoo/demo-repository.js';
@@ -47,20 +46,6 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** Adapt with the control loop (`--policy NAME`); undefined or policy `static`: the config's instances, fixed. */
   readonly adaptive?: AdaptiveOptions;
-}
-
-export interface AdaptiveOptions {
-  /** A planner by name (`sluice plan --help`). */
-  readonly policy: string;
-  /** A forecaster by name; default `window-max`; `none`: the last interval's rate. */
-  readonly forecaster?: string;
-  readonly control?: ControlLoopOptions;
-  /** Append every decision here as JSON lines; default `.sluice/decisions.jsonl`. */
-  readonly decisionLog?: string;
-  /** Default accuracy − 0.05 · cores / machine cores (InfAdapter's weight). */
-  readonly objective?: Objective;
-  /** Intra-op threads of every instance; default the machine's cores (resizes then only change the quota). */
-  readonly threads?: number;
 }
 
 export interface RunningServer {

@@ -127,6 +127,8 @@ export class ControlLoop {
   bootstrap(given?: Plan): Plan {
     const plan = given ?? this.deps.planner.plan(this.deps.problem, { solver: this.deps.solver });
     this.running = plan;
+    // The start-up plan counts as a proposal: the first decisions cannot scale below it before the window.
+    this.proposals = [{ atMs: this.deps.clock.nowMs(), plan }];
     this.nextVariantChangeMs = this.deps.clock.nowMs() + this.variantIntervalMs;
     this.deps.deployment.apply(plan);
     return plan;

@@ -25,6 +25,8 @@ export interface DeployedInstance {
   targetCores: number;
   maxBatch: number;
   phase: InstancePhase;
+  /** Not wanted by the plan, serving until its module's new instances are ready. */
+  retiring?: boolean;
 }
 
 export interface DeploymentEvent {
@@ -95,9 +97,10 @@ export class Deployment {
         wanted.set(key, entry);
       }
     }
+    const extras: DeployedInstance[] = [];
     const live = new Map<string, DeployedInstance[]>();
     for (const r of this.records.values()) {
-      if (r.phase === 'stopping') continue;
+      if (r.phase === 'stopping' || r.retiring === true) continue;
       const key = slotKey(r.module, r.variant, r.hardware);
       live.set(key, [...(live.get(key) ?? []), r]);
     }
@@ -128,7 +131,7 @@ export class Deployment {
         }
       }
       for (const record of have.slice(pairs)) {
-        this.stop(record);
+        extras.push(record);
         stopped += 1;
       }
       if (want !== undefined) {
@@ -138,6 +141,9 @@ export class Deployment {
         }
       }
     }
+    // Make before break: an instance whose module gets new instances in this change keeps serving until
+    // they are ready (a variant swap must not lose the old variant's capacity for a cold start).
+    for (const record of extras) this.retire(record);
     for (const m of plan.modules) {
       const weights: Record<string, number> = {};
       for (const t of m.tuples) weights[t.variant] = (weights[t.variant] ?? 0) + t.rateRps;
@@ -166,6 +172,7 @@ export class Deployment {
       (ok) => {
         if (!ok) {
           this.records.delete(record.id);
+          this.retireIfReplaced(module);
           return;
         }
         if (record.phase === 'stopping') {
@@ -176,12 +183,15 @@ export class Deployment {
           return;
         }
         record.phase = 'ready';
+        const latency = this.deps.latencyOf?.(module, variant, hardware);
         this.deps.serving.addInstance({
           id: record.id,
           group,
           cores: record.cores,
           maxBatch: record.maxBatch,
+          ...(latency === undefined ? {} : { latency }),
         });
+        this.retireIfReplaced(module);
       },
     );
   }
@@ -199,6 +209,25 @@ export class Deployment {
       }
       record.phase = 'ready';
     });
+  }
+
+  /** Stops `record` now, or once the module's instances being started are ready. */
+  private retire(record: DeployedInstance): void {
+    if (record.phase === 'starting') {
+      this.stop(record);
+      return;
+    }
+    record.retiring = true;
+    this.retireIfReplaced(record.module);
+  }
+
+  /** Stops the module's retiring instances once none of its instances is still starting. */
+  private retireIfReplaced(module: string): void {
+    const starting = [...this.records.values()].some((r) => r.module === module && r.phase === 'starting');
+    if (starting) return;
+    for (const r of [...this.records.values()]) {
+      if (r.module === module && r.retiring === true && r.phase !== 'stopping') this.stop(r);
+    }
   }
 
   private stop(record: DeployedInstance): void {

@@ -1,8 +1,9 @@
 /** Every evaluation experiment by name (`sluice eval [NAME...]`). */
 import type { Experiment } from './experiment.js';
+import { infadapterExperiment } from './infadapter/infadapter-experiment.js';
 import { spongeExperiment } from './sponge/sponge-experiment.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [spongeExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [spongeExperiment, infadapterExperiment];
 
 export function experimentByName(name: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.name === name);

@@ -15,9 +15,11 @@ import { kairosEntry, kairosHomogeneousEntry } from './kairos/kairos-planner.js'
 import { nexusDpEntry } from './nexus/nexus-dp-planner.js';
 import { nexusEntry } from './nexus/nexus-planner.js';
 import type { PlannerEntry } from './planner.js';
+import { sluicePlannerEntry } from './sluice/sluice-planner.js';
 import { spongePlanner } from './sponge/sponge-planner.js';
 
 export const PLANNERS: readonly PlannerEntry[] = [
+  sluicePlannerEntry,
   spongePlanner,
   infadapterEntry,
   harpagonEntry,

@@ -114,6 +114,9 @@ export class RunRecorder {
       let cores = 0;
       let costPerHour = 0;
       for (const instance of deployment.instances) {
+        // A stopping instance is gone by the next event (the simulated stop takes no time): counting it
+        // beside its replacement at the same instant would bill both.
+        if (instance.phase === 'stopping') continue;
         const price = this.priceOf.get(instance.hardware);
         if (price === undefined) continue;
         const held = Math.max(instance.cores, instance.targetCores);

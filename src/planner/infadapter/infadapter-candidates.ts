@@ -88,7 +88,21 @@ export function infadapterCandidates(problem: PlanningProblem): InfadapterScope 
       if (capacityRps > (held?.capacityRps ?? 0)) best.set(key, { config, capacityRps });
     }
     const candidates: InfadapterCandidate[] = [];
-    for (const { config, capacityRps } of best.values()) {
+    // A core count that carries no more than a smaller one of the same variant and hardware is never worth
+    // choosing (it costs more for no capacity): dropping it keeps the optimum and spares the MILP the
+    // symmetric choices a non-monotone measured table would give it.
+    const all = [...best.values()];
+    const kept = all.filter(
+      (c) =>
+        !all.some(
+          (smaller) =>
+            smaller.config.variant === c.config.variant &&
+            smaller.config.hardware === c.config.hardware &&
+            smaller.config.cores < c.config.cores &&
+            smaller.capacityRps >= c.capacityRps,
+        ),
+    );
+    for (const { config, capacityRps } of kept) {
       const loadMs = config.variant.loadMs ?? 0;
       const starts = !running.has(`${module.name}/${config.variant.name}`);
       candidates.push({

@@ -125,18 +125,32 @@ describe('Deployment', () => {
     expect(serving.log).toContain('batch m/v@cpu#1 8');
   });
 
-  it('drains an extra instance before stopping it, and switches variants by start then stop', () => {
+  it('switches variants make-before-break: the old instance serves until the new one is ready', () => {
     const { clock, actuator, serving, deployment } = setup();
     deployment.apply(plan(tuple('small', 1, 1, 2)));
     clock.runAll();
     deployment.apply(plan(tuple('small', 1, 1, 1, 5), tuple('big', 2, 1, 1, 5)));
-    const log = serving.log.join('\n');
-    expect(log).toMatch(/remove m\/small@cpu#2/);
-    expect(actuator.actions.map((a) => a.kind)).toEqual(['start', 'start', 'stop', 'start']);
+    expect(serving.serving.has('m/small@cpu#2')).toBe(true);
+    expect(actuator.actions.map((a) => a.kind)).toEqual(['start', 'start', 'start']);
     expect(serving.routes.get('m')).toEqual({ small: 5, big: 5 });
+    clock.runUntil(clock.nowMs() + 499);
+    expect(serving.serving.has('m/small@cpu#2')).toBe(true);
     clock.runAll();
+    expect(serving.log.indexOf('remove m/small@cpu#2')).toBeGreaterThan(
+      serving.log.indexOf('add m/big@cpu#3 2c b1'),
+    );
+    expect(actuator.actions.map((a) => a.kind)).toEqual(['start', 'start', 'start', 'stop']);
     expect([...serving.serving.keys()].sort()).toEqual(['m/big@cpu#3', 'm/small@cpu#1']);
     expect(deployment.instances.map((i) => i.id).sort()).toEqual(['m/big@cpu#3', 'm/small@cpu#1']);
+  });
+
+  it('drains and stops an extra instance at once when nothing replaces it', () => {
+    const { clock, actuator, serving, deployment } = setup();
+    deployment.apply(plan(tuple('v', 1, 1, 2)));
+    clock.runAll();
+    deployment.apply(plan(tuple('v', 1, 1, 1)));
+    expect(serving.log).toContain('remove m/v@cpu#2');
+    expect(actuator.actions.map((a) => a.kind)).toEqual(['start', 'start', 'stop']);
   });
 
   it('stops an instance that is no longer wanted by the time its start completes', () => {
