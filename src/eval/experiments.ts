@@ -1,9 +1,14 @@
 /** Every evaluation experiment by name (`sluice eval [NAME...]`). */
+import { dnnscalerExperiment } from './dnnscaler/dnnscaler-experiment.js';
 import type { Experiment } from './experiment.js';
 import { infadapterExperiment } from './infadapter/infadapter-experiment.js';
 import { spongeExperiment } from './sponge/sponge-experiment.js';
 
-export const EXPERIMENTS: readonly Experiment[] = [spongeExperiment, infadapterExperiment];
+export const EXPERIMENTS: readonly Experiment[] = [
+  spongeExperiment,
+  infadapterExperiment,
+  dnnscalerExperiment,
+];
 
 export function experimentByName(name: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.name === name);

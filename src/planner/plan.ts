@@ -65,6 +65,11 @@ export interface Plan {
   readonly modules: readonly PlanModule[];
   /** Why this plan: for an infeasible one, the binding constraint. */
   readonly reason: string;
+  /**
+   * A feedback planner's own state (an online controller's), carried to its next call as
+   * `problem.current.policyState` by the control loop; opaque to everything else. JSON data only.
+   */
+  readonly policyState?: unknown;
 }
 
 /** A plan that serves nothing because the problem cannot be met, naming what binds. */

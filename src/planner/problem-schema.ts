@@ -62,22 +62,26 @@ const planModule = object({ name, budgetMs: nonNegative, tuples: { type: 'array'
 export const PLAN_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'Sluice plan',
-  ...object({
-    feasible: { type: 'boolean' },
-    planner: name,
-    costPerHour: nonNegative,
-    cores: nonNegative,
-    capacityRps: nonNegative,
-    accuracy: share,
-    objectiveValue: { type: 'number' },
-    predicted: object({ latencyMs: { type: 'object', additionalProperties: nonNegative } }),
-    apps: {
-      type: 'array',
-      items: object({ name, servedRps: nonNegative, capacityRps: nonNegative, accuracy: share }),
+  ...object(
+    {
+      feasible: { type: 'boolean' },
+      planner: name,
+      costPerHour: nonNegative,
+      cores: nonNegative,
+      capacityRps: nonNegative,
+      accuracy: share,
+      objectiveValue: { type: 'number' },
+      predicted: object({ latencyMs: { type: 'object', additionalProperties: nonNegative } }),
+      apps: {
+        type: 'array',
+        items: object({ name, servedRps: nonNegative, capacityRps: nonNegative, accuracy: share }),
+      },
+      modules: { type: 'array', items: planModule },
+      reason: { type: 'string' },
+      policyState: {},
     },
-    modules: { type: 'array', items: planModule },
-    reason: { type: 'string' },
-  }),
+    ['policyState'],
+  ),
 } as const;
 
 export const PROBLEM_SCHEMA = {
