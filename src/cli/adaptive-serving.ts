@@ -22,6 +22,7 @@ import type { Solver } from '../ports/solver.js';
 import { LocalActuator } from '../runtime/local-actuator.js';
 import type { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import type { ControlView } from '../server/http-server.js';
+import type { PrometheusMetrics } from '../server/prometheus-metrics.js';
 
 export interface AdaptiveServing {
   readonly loop: ControlLoop;
@@ -46,6 +47,8 @@ export interface AdaptiveDeps {
   /** Intra-op threads of every instance (fixed, so that resizes only change the CPU quota). */
   readonly threads: number;
   readonly decisionLog: string | undefined;
+  /** Plan changes and the plan in force, as Prometheus metrics. */
+  readonly metrics?: PrometheusMetrics;
   readonly log: (line: string) => void;
 }
 
@@ -100,6 +103,7 @@ export function startAdaptiveServing(deps: AdaptiveDeps): AdaptiveServing {
         decisions.push(d);
         if (decisions.length > KEEP_DECISIONS) decisions.splice(0, decisions.length - KEEP_DECISIONS);
         if (deps.decisionLog !== undefined) appendFileSync(deps.decisionLog, `${JSON.stringify(d)}\n`);
+        deps.metrics?.controlDecision(d.outcome, d.plan);
         if (d.outcome === 'applied') deps.log(`plan applied: ${d.plan.tuples.join('; ')} (${d.reason})`);
       },
     },

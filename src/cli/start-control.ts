@@ -20,6 +20,7 @@ import type { Clock } from '../ports/clock.js';
 import { calibrateInstance } from '../runtime/calibrate-instance.js';
 import type { OnnxWorkerPool } from '../runtime/onnx-worker-pool.js';
 import { HighsSolver } from '../solver/highs-solver.js';
+import type { PrometheusMetrics } from '../server/prometheus-metrics.js';
 import { startAdaptiveServing, type AdaptiveServing } from './adaptive-serving.js';
 import { SluiceError } from '../core/errors.js';
 
@@ -46,6 +47,7 @@ export interface ControlInputs {
   readonly observer: ControlObserver;
   readonly modules: readonly ModuleSpec[];
   readonly profiles: ReadonlyMap<string, Profile>;
+  readonly metrics: PrometheusMetrics;
   readonly log: (line: string) => void;
 }
 
@@ -117,6 +119,7 @@ export async function startControl(inputs: ControlInputs): Promise<AdaptiveServi
     control: adaptive.control ?? {},
     threads,
     decisionLog: adaptive.decisionLog ?? '.sluice/decisions.jsonl',
+    metrics: inputs.metrics,
     log,
   });
 }

@@ -127,7 +127,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     if (adaptive === undefined) await startInstances(pool, engine, modules, options.variants ?? 'all', log);
     else {
-      control = await startControl({ adaptive, pool, engine, clock, observer, modules, profiles, log });
+      control = await startControl({
+        adaptive,
+        pool,
+        engine,
+        clock,
+        observer,
+        modules,
+        profiles,
+        metrics,
+        log,
+      });
       await control.ready;
     }
   } catch (error) {

@@ -41,6 +41,8 @@ export class PrometheusMetrics implements MetricsSink {
   private readonly instanceCores: Gauge<'instance' | 'group'>;
   private readonly arrivals: Counter<'module'>;
   private readonly busy: Counter<'instance' | 'group'>;
+  private readonly decisions: Counter<'outcome'>;
+  private readonly planGauges: Gauge<'quantity'>;
 
   constructor(options: PrometheusMetricsOptions = {}) {
     const prefix = options.prefix ?? 'sluice_';
@@ -110,6 +112,18 @@ export class PrometheusMetrics implements MetricsSink {
       labelNames: ['instance', 'group'],
       registers,
     });
+    this.decisions = new Counter({
+      name: `${prefix}control_decisions_total`,
+      help: 'Control-loop decisions, by outcome (applied = a plan change; unchanged, stabilising, rate-capped, infeasible).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.planGauges = new Gauge({
+      name: `${prefix}plan`,
+      help: 'The plan in force: cost_per_hour ($/h), cores (allocated), capacity_rps (req/s at the utilisation cap), accuracy.',
+      labelNames: ['quantity'],
+      registers,
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix });
   }
 
@@ -131,6 +145,19 @@ export class PrometheusMetrics implements MetricsSink {
     if (event.queueMs !== undefined) this.queue.observe({ module }, event.queueMs);
     if (event.computeMs !== undefined) this.compute.observe({ module }, event.computeMs);
     if (!event.withinDeadline) this.lateCompletions.inc({ module });
+  }
+
+  /** A control-loop decision; when applied, its plan becomes the one the plan gauges show. */
+  controlDecision(
+    outcome: string,
+    plan: { costPerHour: number; cores: number; capacityRps: number; accuracy: number },
+  ): void {
+    this.decisions.inc({ outcome });
+    if (outcome !== 'applied') return;
+    this.planGauges.set({ quantity: 'cost_per_hour' }, plan.costPerHour);
+    this.planGauges.set({ quantity: 'cores' }, plan.cores);
+    this.planGauges.set({ quantity: 'capacity_rps' }, plan.capacityRps);
+    this.planGauges.set({ quantity: 'accuracy' }, plan.accuracy);
   }
 
   requestArrived(event: RequestArrived): void {
