@@ -116,7 +116,8 @@ export async function startControl(inputs: ControlInputs): Promise<AdaptiveServi
     planner,
     solver: await HighsSolver.create(),
     forecaster: () => (forecasterName === 'none' ? undefined : forecasterByName(forecasterName)),
-    control: adaptive.control ?? {},
+    // Every module keeps at least one instance: a live server does not scale to zero.
+    control: { minRateRps: 1, ...adaptive.control },
     threads,
     decisionLog: adaptive.decisionLog ?? '.sluice/decisions.jsonl',
     metrics: inputs.metrics,

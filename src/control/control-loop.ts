@@ -32,6 +32,8 @@ export interface ControlLoopOptions {
   readonly horizonMs?: number;
   /** Budget classes made from the budgets observed at arrival (one-module apps); 0: the SLO only. Default 3. */
   readonly budgetClasses?: number;
+  /** Plan for at least this rate per app, so no app is scaled to zero (a first request would find nothing). Default 0. */
+  readonly minRateRps?: number;
   /** Reuse the plan of an identical problem (rates rounded to 1%); never for feedback planners. Default true. */
   readonly memoize?: boolean;
 }
@@ -90,6 +92,7 @@ export class ControlLoop {
   private readonly horizonMs: number;
   private readonly classes: number;
   private readonly memoize: boolean;
+  private readonly minRateRps: number;
   private readonly forecastState = new Map<string, unknown>();
   private readonly budgets = new Map<string, PlanningApp['budgets']>();
   private readonly cache = new Map<string, Plan>();
@@ -111,6 +114,7 @@ export class ControlLoop {
     this.maxChangesPerMinute = options.maxChangesPerMinute ?? 12;
     this.horizonMs = options.horizonMs ?? 30_000;
     this.classes = options.budgetClasses ?? 3;
+    this.minRateRps = options.minRateRps ?? 0;
     this.memoize = (options.memoize ?? true) && deps.planner.feedback !== true;
     for (const [app, f] of deps.forecasters) this.forecastState.set(app, f.initial());
   }
@@ -162,7 +166,7 @@ export class ControlLoop {
     const apps = this.deps.problem.apps.map((app) => this.forecastApp(app, observation));
     const variantsMayChange = nowMs >= this.nextVariantChangeMs;
     const problem = planProblem(this.deps.problem, {
-      rates: Object.fromEntries(apps.map((a) => [a.name, a.forecastRps])),
+      rates: Object.fromEntries(apps.map((a) => [a.name, Math.max(this.minRateRps, a.forecastRps)])),
       budgets: Object.fromEntries(apps.map((a) => [a.name, a.budgets])),
       current: this.running,
       keepVariants: !variantsMayChange,

@@ -1,6 +1,6 @@
 /**
  * The planning problem of a live server: one one-module application per served module (its default SLO),
- * the machine as one `cpu` hardware kind whose allocations are steps of half a core up to its cores,
+ * the machine as one `cpu` hardware kind (allocations from a quarter core up to all its cores),
  * the machine's cores as the budget, and each variant's latency from its profile on this machine or,
  * without one, from a start-up calibration. The control loop replaces the rates each interval.
  */
@@ -11,8 +11,9 @@ import type { Objective, PlanningProblem } from './planning-problem.js';
 export interface LiveProblemOptions {
   readonly machineCores: number;
   /**
-   * Per-instance allocations a plan may use; default every half core up to the machine's cores. Finer
-   * steps are possible but a CFS quota of q cores can hold a batch for up to (1 − q) of the quota period.
+   * Per-instance allocations a plan may use; default quarter cores below one core, then half cores up to
+   * the machine's cores (a CFS quota of q < 1 cores can hold a batch for up to (1 − q) of the quota period,
+   * so small allocations suit idle modules, not loaded ones; the profiles' p99 shows it).
    */
   readonly coreOptions?: readonly number[];
   /** Default 1: cost is then counted in core-hours. */
@@ -29,8 +30,12 @@ export const LOCAL_HARDWARE = 'local';
 
 export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblemOptions): PlanningProblem {
   const cores = options.machineCores;
-  const coreOptions =
-    options.coreOptions ?? Array.from({ length: Math.max(1, Math.floor(cores * 2)) }, (_, i) => (i + 1) / 2);
+  const coreOptions = options.coreOptions ?? [
+    ...[0.25, 0.5, 0.75].filter((c) => c < cores),
+    ...Array.from({ length: Math.max(1, Math.floor(cores * 2) - 1) }, (_, i) => 1 + i / 2).filter(
+      (c) => c <= cores,
+    ),
+  ];
   const planned = modules
     .map((m) => ({
       name: m.name,
