@@ -30,8 +30,8 @@ options:
   --no-cgroup              confine instances by thread count and affinity instead of cgroup CPU quotas
   --body-limit-mb MB       largest request body (default 64)
 adaptation (the control loop: observe, forecast, plan, resize/start/stop instances in place):
-  --policy NAME            a planner (sluice plan --help lists them); static (default) keeps the
-                           config's instances fixed
+  --policy NAME            a planner (sluice plan --help lists them; default sluice); static keeps
+                           the config's instances fixed (no control loop)
   --forecaster NAME        window-max (default), ewma, holt-winters, none
   --interval-ms MS         control interval (default 1000)
   --variant-interval-ms MS variants change at most this often (default 30000)
@@ -142,7 +142,7 @@ export function toServerOptions(values: Values): ServerOptions {
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const policy = str('policy');
+  const policy = str('policy') ?? 'sluice';
   const objectiveText = str('objective');
   let objective: NonNullable<ServerOptions['adaptive']>['objective'];
   if (objectiveText === 'min-cost') objective = { kind: 'min-cost' };
@@ -155,7 +155,7 @@ export function toServerOptions(values: Values): ServerOptions {
   const interval = num('interval-ms', (n) => n >= 100, 'at least 100 ms');
   const variantInterval = num('variant-interval-ms', (n) => n >= 0, 'a non-negative number of ms');
   const adaptive =
-    policy === undefined
+    policy === 'static'
       ? undefined
       : {
           policy,
