@@ -2,11 +2,13 @@
 import { dnnscalerExperiment } from './dnnscaler/dnnscaler-experiment.js';
 import type { Experiment } from './experiment.js';
 import { infadapterExperiment } from './infadapter/infadapter-experiment.js';
+import { kairosExperiment } from './kairos/kairos-experiment.js';
 import { spongeExperiment } from './sponge/sponge-experiment.js';
 
 export const EXPERIMENTS: readonly Experiment[] = [
   spongeExperiment,
   infadapterExperiment,
+  kairosExperiment,
   dnnscalerExperiment,
 ];
 
