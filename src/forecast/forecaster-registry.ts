@@ -1,6 +1,6 @@
 /**
- * Every forecaster by name, for the control loop, scenarios and `--forecaster NAME`. To add one (the LSTM of
- * InfAdapter will be `lstm`): write its factory in its own file and append an entry here.
+ * Every forecaster by name, for the control loop, scenarios and `--forecaster NAME`. To add one: write its
+ * factory in its own file and append an entry here.
  */
 import { SluiceError } from '../core/errors.js';
 import {
@@ -21,6 +21,7 @@ import {
   holtWintersForecaster,
   MAX_HW_SEASON_BUCKETS,
 } from './holt-winters-forecaster.js';
+import { DEFAULT_LSTM_HEADROOM, DEFAULT_LSTM_STRIDE_MS, lstmForecaster } from './lstm-forecaster.js';
 import { DEFAULT_WINDOW_HEADROOM, DEFAULT_WINDOW_MS, windowMaxForecaster } from './window-max-forecaster.js';
 
 /** Options as they come from a scenario file or the command line: numbers by key. */
@@ -69,6 +70,18 @@ export const FORECASTERS: readonly ForecasterEntry[] = [
       headroom: `fractional margin over the highest forecast; default ${DEFAULT_HW_HEADROOM}`,
     },
     create: (options) => holtWintersForecaster(options),
+  },
+  {
+    name: 'lstm',
+    summary:
+      "InfAdapter's LSTM (25 units) over the last 10 per-minute maxima, trained on the Twitter trace, plus headroom",
+    options: {
+      headroom: `fractional margin over the network's forecast; default ${DEFAULT_LSTM_HEADROOM}`,
+      scaleRps:
+        "req/s the network reads as 1; default the shipped weights' (the Twitter trace's); for the trace damped by k, divide it by k",
+      strideMs: `the window of minutes slides this often, ms, a divisor of 60000; default ${DEFAULT_LSTM_STRIDE_MS}`,
+    },
+    create: (options) => lstmForecaster(options),
   },
 ];
 

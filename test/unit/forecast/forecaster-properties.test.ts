@@ -118,13 +118,13 @@ describe.each(CONFIGS)('%s %j', (name, options) => {
 });
 
 describe('FORECASTERS / forecasterByName', () => {
-  it('has window-max, ewma and holt-winters, each built with its defaults', () => {
-    expect(FORECASTERS.map((e) => e.name)).toEqual(['window-max', 'ewma', 'holt-winters']);
+  it('has window-max, ewma, holt-winters and lstm, each built with its defaults', () => {
+    expect(FORECASTERS.map((e) => e.name)).toEqual(['window-max', 'ewma', 'holt-winters', 'lstm']);
     for (const entry of FORECASTERS) expect(build(entry.name, {}).name).toBe(entry.name);
   });
 
   it('returns undefined for an unknown name', () => {
-    expect(forecasterByName('lstm')).toBeUndefined();
+    expect(forecasterByName('prophet')).toBeUndefined();
   });
 
   it('rejects unknown keys, non-numbers and out-of-range values with INVALID_CONFIG naming the key', () => {
