@@ -46,8 +46,7 @@ export class HighsSolver implements Solver {
       // them (a 5-variant InfAdapter model: 10.5 ms with it, 2.7 ms without).
       mip_heuristic_run_feasibility_jump: false,
     };
-    // The package's option typings predate the feasibility-jump switch; HiGHS itself takes it.
-    const result = this.highs.solve(text, options as Parameters<Highs['solve']>[1]);
+    const result = this.highs.solve(text, options);
     switch (result.Status) {
       case 'Optimal': {
         const values: Record<string, number> = {};
