@@ -6,12 +6,13 @@
  * loosest budget down: the cheapest cover at L needs some budget λ ≤ L (the most any of its tuples
  * needs, l + fill/n), so the next step can only start below λ, at the next budget where some
  * candidate's instance floor changes. Each sweep stops where a module would cost more than a known
- * plan allows (costLimits). Then one step per module within every path's SLO at the least total cost:
- * a Pareto merge of (budget, cost) for a chain, a cost-bounded depth-first search for other graphs.
+ * plan allows (costLimits). Then one step per module within every path's SLO at the least total cost
+ * (budget-split.ts: a Pareto merge for a chain, a bounded depth-first search for other graphs).
  * Exact (the same optimum as the MILP), and no solver is needed; `exhausted` tells the caller to use
  * the MILP when a branch and bound hits its node limit. The core budget and instance limits are not
  * seen here except through each candidate's instance bound (a relaxation: solve-min-cost.ts).
  */
+import { chainSplit, cheapestSplit, type Step } from './budget-split.js';
 import { cheapestCover } from './cheapest-cover.js';
 import { CoverScratch } from './cover-scratch.js';
 import type { SluiceApp, SluiceCandidate, SluiceCandidates, SluiceModule } from './candidate-types.js';
@@ -30,13 +31,6 @@ export type DecomposedResult =
     }
   | { readonly status: 'infeasible' }
   | { readonly status: 'exhausted' };
-
-interface Step {
-  /** Least budget the cover needs, ms. */
-  readonly needMs: number;
-  readonly cost: number;
-  readonly counts: readonly number[];
-}
 
 const MAX_STEPS = 2000;
 
@@ -159,97 +153,5 @@ function budgetBelow(candidates: readonly SluiceCandidate[], ms: number): number
     const need = needOf(c, j);
     if (need <= below && (best === undefined || need > best)) best = need;
   }
-  return best;
-}
-
-/**
- * A chain (one path): merge the modules' steps one by one into the Pareto front of (budget used, cost)
- * — every budget total within the SLO, keeping only pairs no other pair beats on both — then take the
- * cheapest. Exact: any split of a chain is a sum along the one path.
- */
-function chainSplit(app: SluiceApp, steps: readonly Step[][]): Step[] | undefined {
-  const names = app.modules.map((m) => m.module.name);
-  const order = (app.paths[0] ?? []).map((name) => names.indexOf(name));
-  const lists = order.map((m) => steps[m] ?? []);
-  const least = lists.map((list) => Math.min(...list.map((s) => s.needMs)));
-  const cheapest = lists.map((list) => Math.min(...list.map((s) => s.cost)));
-  const rest = lists.map((_, k) => cheapest.slice(k + 1).reduce((s, c) => s + c, 0));
-  const room = lists.map((_, k) => app.sloMs * (1 + 1e-9) - least.slice(k + 1).reduce((s, x) => s + x, 0));
-  // An upper bound on the optimum prunes partial sums: each module its cheapest step within a share
-  // of the SLO proportional to its least budget (the shares sum to the SLO, so this is a plan).
-  const total = least.reduce((s, x) => s + x, 0);
-  let bound = Number.POSITIVE_INFINITY;
-  if (total > 0 && total <= app.sloMs) {
-    bound = 0;
-    for (const [k, list] of lists.entries()) {
-      const share = (app.sloMs * (least[k] ?? 0)) / total;
-      const fit = list.filter((s) => s.needMs <= share * (1 + 1e-12));
-      bound += fit.length > 0 ? Math.min(...fit.map((s) => s.cost)) : Number.POSITIVE_INFINITY;
-    }
-  }
-  interface Node {
-    readonly needMs: number;
-    readonly cost: number;
-    readonly step: Step | undefined;
-    readonly parent: Node | undefined;
-  }
-  let front: Node[] = [{ needMs: 0, cost: 0, step: undefined, parent: undefined }];
-  for (const [k, list] of lists.entries()) {
-    const merged: Node[] = [];
-    const limitMs = room[k] ?? 0;
-    const limitCost = bound * (1 + 1e-9) - (rest[k] ?? 0);
-    for (const p of front)
-      for (const step of list) {
-        const needMs = p.needMs + step.needMs;
-        const cost = p.cost + step.cost;
-        if (needMs <= limitMs && cost <= limitCost) merged.push({ needMs, cost, step, parent: p });
-      }
-    merged.sort((x, y) => x.needMs - y.needMs || x.cost - y.cost);
-    front = [];
-    for (const p of merged) {
-      const last = front[front.length - 1];
-      if (last === undefined || p.cost < last.cost * (1 - 1e-12)) front.push(p);
-    }
-    if (front.length === 0) return undefined;
-  }
-  // Back to the app's module order.
-  const out: Step[] = [];
-  let node: Node | undefined = front[front.length - 1];
-  for (let k = order.length - 1; k >= 0 && node !== undefined; k--) {
-    if (node.step !== undefined) out[order[k] ?? 0] = node.step;
-    node = node.parent;
-  }
-  return out;
-}
-
-/** One step per module, every path within the SLO, least total cost (depth-first, cost-bounded). */
-function cheapestSplit(app: SluiceApp, steps: readonly Step[][]): Step[] | undefined {
-  const names = app.modules.map((m) => m.module.name);
-  const paths = app.paths.map((p) => p.map((name) => names.indexOf(name)));
-  const least = steps.map((list) => Math.min(...list.map((s) => s.needMs)));
-  const cheapest = steps.map((list) => Math.min(...list.map((s) => s.cost)));
-  const rest = cheapest.map((_, m) => cheapest.slice(m).reduce((s, c) => s + c, 0));
-  const sorted = steps.map((list) => [...list].sort((x, y) => x.cost - y.cost));
-  const chosen: (Step | undefined)[] = steps.map(() => undefined);
-  let best: Step[] | undefined;
-  let bestCost = Number.POSITIVE_INFINITY;
-  const fits = (): boolean =>
-    paths.every(
-      (path) => path.reduce((s, m) => s + (chosen[m]?.needMs ?? least[m] ?? 0), 0) <= app.sloMs * (1 + 1e-9),
-    );
-  const visit = (m: number, cost: number): void => {
-    if (cost + (rest[m] ?? 0) >= bestCost * (1 - 1e-12)) return;
-    if (m === steps.length) {
-      best = chosen.filter((s) => s !== undefined);
-      bestCost = cost;
-      return;
-    }
-    for (const step of sorted[m] ?? []) {
-      chosen[m] = step;
-      if (fits()) visit(m + 1, cost + step.cost);
-    }
-    chosen[m] = undefined;
-  };
-  visit(0, 0);
   return best;
 }

@@ -5,11 +5,13 @@
  * enforcement alone leaves the problem infeasible binds, and the sentence quotes the least amount of
  * that resource serving the rate needs (with no budget at all). Each question is asked of a copy of
  * the problem with only the budgets in question, so instance bounds derived from the other budgets do
- * not leak in. The $/h questions need no solver where the decomposition applies.
+ * not leak in. No question needs a solver where the frontier programme (groups of one-module apps)
+ * or, for $/h, the decomposition applies.
  */
 import type { Solver } from '../../ports/solver.js';
 import type { PlanningBudget, PlanningProblem } from '../planning-problem.js';
 import { decomposable, solveDecomposed } from './decomposed-solve.js';
+import { solveByFrontier } from './frontier-solve.js';
 import { sluiceCandidates } from './sluice-candidates.js';
 import type { SluiceCandidates } from './candidate-types.js';
 import { buildSluiceModel, type SluiceGoal } from './sluice-model.js';
@@ -43,6 +45,8 @@ export function diagnoseInfeasible(
   if (blocked !== undefined) return blocked;
   const say = serving ?? describeServing(freeCandidates);
   const least = (resource: Resource): number | undefined => {
+    const found = solveByFrontier(free, freeCandidates, { kind: 'min-resource', resource });
+    if (found !== undefined) return found.status === 'optimal' ? found.objective : undefined;
     if (resource === 'cost' && decomposable(freeCandidates, false)) {
       const found = solveDecomposed(freeCandidates);
       if (found.status === 'optimal') return found.cost;
@@ -54,6 +58,8 @@ export function diagnoseInfeasible(
   const feasible = (variant: PlanningProblem): boolean => {
     const candidates = sluiceCandidates(variant, { apps });
     if (candidates.apps.some((a) => a.blocked !== undefined)) return false;
+    const found = solveByFrontier(variant, candidates, { kind: 'min-cost' });
+    if (found !== undefined) return found.status === 'optimal';
     const limited =
       variant.budget?.cores !== undefined || variant.hardware.some((h) => h.maxInstances !== undefined);
     if (decomposable(candidates, limited)) {

@@ -46,6 +46,8 @@ export interface SluicePlannerOptions {
   readonly decompose?: boolean;
   /** Drop dominated candidates before building the MILP (exact); default true. */
   readonly prune?: boolean;
+  /** Solve groups of one-module apps by the exact frontier programme, no MILP; default true. */
+  readonly frontier?: boolean;
 }
 
 /** A Sluice planner with non-default options (tests compare the decomposition and pruning with the plain MILP). */

@@ -2,7 +2,8 @@
  * The solve sequence for one group of apps (the planner splits apps into groups when no budget couples
  * them), per objective: solve-min-cost.ts (decomposition, relaxation and MILP), max-throughput here
  * (the most served rate, then the least cost serving it: ties by cost), solve-accuracy-cost.ts
- * (tangent rounds for pipelines). Each keeps exactness with the cost ceilings of solve-ceilings.ts:
+ * (tangent rounds for pipelines); groups of one-module apps first go to the exact frontier programme
+ * (frontier-solve.ts), which needs no MILP. Each keeps exactness with the cost ceilings of solve-ceilings.ts:
  * a pipeline may profit from more instances than its rate needs, and only cost bounds that.
  */
 import type { Solver } from '../../ports/solver.js';
@@ -10,6 +11,7 @@ import type { PlanningProblem } from '../planning-problem.js';
 import { withCeiling } from './candidate-bounds.js';
 import type { SluiceCandidates } from './candidate-types.js';
 import { buildSluiceModel, type SluiceGoal } from './sluice-model.js';
+import { solveByFrontier, type FrontierGoal } from './frontier-solve.js';
 import { solveAccuracyCost } from './solve-accuracy-cost.js';
 import {
   failed,
@@ -40,6 +42,8 @@ export interface SolveOptions {
   readonly decompose?: boolean;
   /** Prune dominated candidates; default true. */
   readonly prune?: boolean;
+  /** Solve groups of one-module apps by the exact frontier programme (frontier-solve.ts); default true. */
+  readonly frontier?: boolean;
 }
 
 /** Solves the apps of `candidates` for the problem's objective. */
@@ -58,6 +62,14 @@ export function solveGroup(
   };
   const regenerate: Regenerate = (ceilingPerHour) => withCeiling(problem, initial, ceilingPerHour);
   const kind = problem.objective.kind;
+  if (options.frontier !== false) {
+    const goal: FrontierGoal =
+      kind === 'min-cost' ? { kind } : kind === 'max-throughput' ? { kind: 'max-served' } : { kind };
+    const found = solveByFrontier(problem, initial, goal);
+    if (found?.status === 'optimal')
+      return { status: 'optimal', candidates: initial, values: found.values, solves: 0 };
+    if (found?.status === 'infeasible') return { status: 'infeasible', candidates: initial, solves: 0 };
+  }
   const outcome =
     kind === 'min-cost'
       ? solveMinCost(initial, run, regenerate, problem, options.decompose !== false)
