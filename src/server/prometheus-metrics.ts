@@ -36,6 +36,7 @@ export class PrometheusMetrics implements MetricsSink {
   private readonly queue: Histogram<'module'>;
   private readonly compute: Histogram<'module'>;
   private readonly lateCompletions: Counter<'module'>;
+  private readonly completions: Counter<'group'>;
   private readonly batchRows: Histogram<'group'>;
   private readonly queueDepth: Gauge<'group'>;
   private readonly instanceCores: Gauge<'instance' | 'group'>;
@@ -79,6 +80,12 @@ export class PrometheusMetrics implements MetricsSink {
       name: `${prefix}deadline_misses_total`,
       help: 'Requests completed after their deadline.',
       labelNames: ['module'],
+      registers,
+    });
+    this.completions = new Counter({
+      name: `${prefix}completions_total`,
+      help: 'Completed requests (answered with outputs, in time or late), by instance group (module/variant): the traffic each variant served.',
+      labelNames: ['group'],
       registers,
     });
     this.batchRows = new Histogram({
@@ -142,6 +149,7 @@ export class PrometheusMetrics implements MetricsSink {
     this.requests.inc({ module, outcome, code: event.code ?? 'OK' });
     this.latency.observe({ module, outcome }, event.latencyMs);
     if (outcome !== 'completed') return;
+    if (event.group !== undefined) this.completions.inc({ group: event.group });
     if (event.queueMs !== undefined) this.queue.observe({ module }, event.queueMs);
     if (event.computeMs !== undefined) this.compute.observe({ module }, event.computeMs);
     if (!event.withinDeadline) this.lateCompletions.inc({ module });

@@ -45,6 +45,7 @@ describe('PrometheusMetrics', () => {
     expect(text).toContain('sluice_request_queue_ms_bucket{le="1",module="m"} 2');
     expect(text).toContain('sluice_request_compute_ms_count{module="m"} 2');
     expect(text).toContain('sluice_deadline_misses_total{module="m"} 1');
+    expect(text).toContain('sluice_completions_total{group="m/v1"} 2');
     expect(text).toContain('sluice_batch_rows_bucket{le="4",group="m/v1"} 1');
     expect(text).toContain('sluice_batch_rows_bucket{le="2",group="m/v1"} 0');
     expect(text).toContain('sluice_queue_depth{group="m/v1"} 5');
