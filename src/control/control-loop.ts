@@ -3,8 +3,8 @@
  * plan → actuate. The same code runs live (system clock, local actuator) and in the simulator (virtual
  * clock, simulated actuator). Knobs change at their own pace: cores, batch sizes and instance counts
  * every interval, variants only every `variantIntervalMs` (between those the planner keeps the running
- * variants); a plan that costs less is applied only once every plan proposed over the stabilisation
- * window would cost as little (the most expensive of them wins, like Kubernetes' HPA); and at most
+ * variants, unless those cannot carry the forecast at all: then they may change at once); a plan that
+ * costs less is applied only once every plan proposed over the stabilisation window would cost as little (the most expensive of them wins, like Kubernetes' HPA); and at most
  * `maxChangesPerMinute` plans are applied per minute. Every decision is logged, applied or not.
  */
 import type { AnyForecaster } from '../forecast/forecaster.js';
@@ -164,16 +164,30 @@ export class ControlLoop {
     const nowMs = this.deps.clock.nowMs();
     const observation = this.deps.observer.snapshot(nowMs);
     const apps = this.deps.problem.apps.map((app) => this.forecastApp(app, observation));
-    const variantsMayChange = nowMs >= this.nextVariantChangeMs;
-    const problem = planProblem(this.deps.problem, {
-      rates: Object.fromEntries(apps.map((a) => [a.name, Math.max(this.minRateRps, a.forecastRps)])),
-      budgets: Object.fromEntries(apps.map((a) => [a.name, a.budgets])),
-      current: this.running,
-      keepVariants: !variantsMayChange,
-      observation,
-      cpuUsageCores: this.recordUsage(observation),
-    });
-    const proposed = this.planFor(problem);
+    let variantsMayChange = nowMs >= this.nextVariantChangeMs;
+    const cpuUsageCores = this.recordUsage(observation);
+    const rates: Record<string, number> = Object.fromEntries(
+      apps.map((a) => [a.name, Math.max(this.minRateRps, a.forecastRps)]),
+    );
+    const problemFor = (keepVariants: boolean): PlanningProblem =>
+      planProblem(this.deps.problem, {
+        rates,
+        budgets: Object.fromEntries(apps.map((a) => [a.name, a.budgets])),
+        current: this.running,
+        keepVariants,
+        observation,
+        cpuUsageCores,
+      });
+    let proposed = this.planFor(problemFor(!variantsMayChange));
+    if (!proposed.feasible && !variantsMayChange) {
+      // The running variants cannot carry the forecast (a burst): switching now beats missing the SLO until
+      // the variant interval is over.
+      const free = this.planFor(problemFor(false));
+      if (free.feasible) {
+        proposed = free;
+        variantsMayChange = true;
+      }
+    }
     const previous = this.previousCheck(apps);
     const decide = (outcome: Decision['outcome'], change?: DeploymentChange): Decision => {
       const decision: Decision = {
@@ -195,7 +209,11 @@ export class ControlLoop {
       { atMs: nowMs, plan: proposed },
     ];
     let chosen = proposed;
-    if (this.running !== undefined && proposed.costPerHour < this.running.costPerHour) {
+    // A cheaper plan is a scale-down only while the running plan still carries the forecast; otherwise it is
+    // the way out of an overload (e.g. a faster, cheaper variant for a burst) and waits for nothing.
+    const carries =
+      this.running?.apps.every((a) => a.capacityRps >= (rates[a.name] ?? 0) * (1 - 1e-9)) ?? false;
+    if (this.running !== undefined && carries && proposed.costPerHour < this.running.costPerHour) {
       // Scale down only to the most expensive plan proposed over the window (never below what was needed).
       chosen = this.proposals.reduce((a, b) => (b.plan.costPerHour > a.costPerHour ? b.plan : a), proposed);
       if (chosen.costPerHour >= this.running.costPerHour) return decide('stabilising');
