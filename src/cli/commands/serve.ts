@@ -32,7 +32,7 @@ options:
 adaptation (the control loop: observe, forecast, plan, resize/start/stop instances in place):
   --policy NAME            a planner (sluice plan --help lists them; default sluice); static keeps
                            the config's instances fixed (no control loop)
-  --forecaster NAME        window-max (default), ewma, holt-winters, none
+  --forecaster NAME        window-max (default), ewma, holt-winters, lstm, none
   --interval-ms MS         control interval (default 1000)
   --variant-interval-ms MS variants change at most this often (default 30000)
   --objective OBJ          min-cost | accuracy-cost:ALPHA (default accuracy-cost:0.05)
