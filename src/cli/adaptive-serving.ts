@@ -50,6 +50,8 @@ export interface AdaptiveDeps {
   /** Plan changes and the plan in force, as Prometheus metrics. */
   readonly metrics?: PrometheusMetrics;
   readonly log: (line: string) => void;
+  /** Called with the plan in force at start-up and after every decision (apps take its module budgets). */
+  readonly onPlan?: (plan: Plan) => void;
 }
 
 const KEEP_DECISIONS = 10_000;
@@ -105,11 +107,14 @@ export function startAdaptiveServing(deps: AdaptiveDeps): AdaptiveServing {
         if (deps.decisionLog !== undefined) appendFileSync(deps.decisionLog, `${JSON.stringify(d)}\n`);
         deps.metrics?.controlDecision(d.outcome, d.plan);
         if (d.outcome === 'applied') deps.log(`plan applied: ${d.plan.tuples.join('; ')} (${d.reason})`);
+        const inForce = loop.plan;
+        if (inForce !== undefined) deps.onPlan?.(inForce);
       },
     },
     deps.control,
   );
   const first = loop.bootstrap();
+  deps.onPlan?.(first);
   deps.log(
     `first plan (${deps.planner.name}): ${first.modules.flatMap((m) => m.tuples.map((t) => `${m.name}: ${t.instances}x ${t.variant} ${t.cores} cores b${t.batch}`)).join('; ') || 'nothing'}${first.feasible ? '' : ` (infeasible: ${first.reason})`}`,
   );

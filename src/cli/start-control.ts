@@ -13,7 +13,8 @@ import { groupId, type ModuleSpec } from '../core/model-spec.js';
 import type { Profile } from '../core/profile.js';
 import type { Engine } from '../engine/engine.js';
 import { forecasterByName } from '../forecast/forecaster-registry.js';
-import { calibratedModel, liveProblem } from '../planner/live-problem.js';
+import { calibratedModel, liveProblem, type LiveApp } from '../planner/live-problem.js';
+import type { Plan } from '../planner/plan.js';
 import { plannerByName, PLANNERS } from '../planner/planner-registry.js';
 import { latencyFromProfile } from '../planner/problem-from-profiles.js';
 import type { Clock } from '../ports/clock.js';
@@ -49,6 +50,10 @@ export interface ControlInputs {
   readonly profiles: ReadonlyMap<string, Profile>;
   readonly metrics: PrometheusMetrics;
   readonly log: (line: string) => void;
+  /** Served applications, planned as one (module budgets that sum to the SLO along each path). */
+  readonly apps?: readonly LiveApp[];
+  /** The plan in force, at start-up and after every decision. */
+  readonly onPlan?: (plan: Plan) => void;
 }
 
 export async function startControl(inputs: ControlInputs): Promise<AdaptiveServing> {
@@ -102,6 +107,7 @@ export async function startControl(inputs: ControlInputs): Promise<AdaptiveServi
     objective: adaptive.objective ?? { kind: 'accuracy-cost', costWeight: 0.05 },
     latency,
     loadMs,
+    ...(inputs.apps === undefined ? {} : { apps: inputs.apps }),
   });
   const forecasterName = adaptive.forecaster ?? 'window-max';
   if (forecasterName !== 'none' && forecasterByName(forecasterName) === undefined)
@@ -122,5 +128,6 @@ export async function startControl(inputs: ControlInputs): Promise<AdaptiveServi
     decisionLog: adaptive.decisionLog ?? '.sluice/decisions.jsonl',
     metrics: inputs.metrics,
     log,
+    ...(inputs.onPlan === undefined ? {} : { onPlan: inputs.onPlan }),
   });
 }

@@ -3,6 +3,8 @@
  * metrics) → onnxruntime instance processes confined to their CPU allocation → OIP over HTTP. Used by
  * `sluice serve`, the end-to-end tests and the benchmarks, so all three run the same wiring.
  */
+import type { AppDispatch, AppSpec } from '../core/app-spec.js';
+import { stepNames } from '../core/app-steps.js';
 import { SluiceError } from '../core/errors.js';
 import type { InferencePayload, InferenceResult } from '../core/inference.js';
 import { groupId, type BatchingSpec, type ModuleSpec } from '../core/model-spec.js';
@@ -10,6 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { registerModule } from '../engine/register-module.js';
 import { calibrateInstance } from '../runtime/calibrate-instance.js';
 import { CgroupCpuAllocator, type CpuMechanism } from '../runtime/cgroup-cpu-allocator.js';
+import { loadApps } from '../runtime/app-repository.js';
 import { loadModelRepository } from '../runtime/model-repository.js';
 import { attachProfiles } from '../runtime/variant-profiles.js';
 import { ControlObserver } from '../control/control-observer.js';
@@ -22,6 +25,8 @@ import { SystemClock } from '../runtime/system-clock.js';
 import { defaultDemoRepositoryDir, ensureDemoRepository } from '../runtime/zoo/demo-repository.js';
 import { createHttpServer, DEFAULT_HOST, type HttpServerOptions } from '../server/http-server.js';
 import { PrometheusMetrics } from '../server/prometheus-metrics.js';
+import { AppServing, type AppSplit } from '../server/app-serving.js';
+import { builtInAppSteps } from './built-in-app-steps.js';
 import type { FastifyInstance } from 'fastify';
 
 export interface ServerOptions {
@@ -31,8 +36,15 @@ export interface ServerOptions {
   readonly host?: string;
   /** Default 8000; 0 picks a free port. */
   readonly port?: number;
-  /** Serve only these modules; default all. */
+  /**
+   * Serve only these modules (an application's name stands for its modules); default all. An
+   * application is served when all its modules are.
+   */
   readonly modules?: readonly string[];
+  /** How the applications' module requests reach instances; default each app's `dispatch`. */
+  readonly appDispatch?: AppDispatch;
+  /** How an app request's time is shared among its modules; default `plan` (the plan's budgets). */
+  readonly appSplit?: AppSplit;
   /** Start instances for every variant (`all`, default) or only each module's default variant. */
   readonly variants?: 'all' | 'default';
   /** Overrides of every module's `instances` settings. */
@@ -54,6 +66,8 @@ export interface RunningServer {
   readonly engine: Engine<InferencePayload, InferenceResult>;
   readonly pool: OnnxWorkerPool;
   readonly modules: readonly ModuleSpec[];
+  /** The applications served (`apps/<name>.yaml`). */
+  readonly apps: readonly AppSpec[];
   readonly cpuMechanism: CpuMechanism;
   /** The control loop, when adapting. */
   readonly adaptive: AdaptiveServing | undefined;
@@ -75,11 +89,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     profiles,
   } = await attachProfiles(await loadModelRepository(repository));
   for (const problem of profileProblems) log(problem);
+  const steps = builtInAppSteps();
+  const allApps = await loadApps(
+    repository,
+    loaded.map((m) => m.name),
+    stepNames(steps),
+  );
+  // An application's name stands for its modules.
+  const wanted =
+    options.modules === undefined
+      ? undefined
+      : new Set(options.modules.flatMap((n) => allApps.find((a) => a.name === n)?.modules ?? [n]));
   const modules = loaded
-    .filter((m) => options.modules === undefined || options.modules.includes(m.name))
+    .filter((m) => wanted === undefined || wanted.has(m.name))
     .map((m) => applyOverrides(m, options));
+  const apps = allApps.filter((a) => a.modules.every((name) => modules.some((m) => m.name === name)));
   if (options.modules !== undefined) {
-    const missing = options.modules.filter((name) => !modules.some((m) => m.name === name));
+    const missing = options.modules.filter(
+      (name) => !modules.some((m) => m.name === name) && !apps.some((a) => a.name === name),
+    );
     if (missing.length > 0)
       throw new SluiceError('INVALID_CONFIG', `${repository}: no module named ${missing.join(', ')}`);
   }
@@ -99,7 +127,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     backend: pool,
     metrics: adaptive === undefined ? metrics : teeMetrics(metrics, observer),
   });
-  for (const module of modules) registerModule(engine, module);
+  const dispatchOf = new Map(
+    apps.flatMap((a) => a.modules.map((m) => [m, options.appDispatch ?? a.dispatch] as const)),
+  );
+  for (const module of modules) {
+    const dispatch = dispatchOf.get(module.name);
+    // Per-request dispatch is the engine's first-come-first-served assignment: one request per execution.
+    registerModule(engine, module, dispatch === 'per-request' ? { dispatch: 'fcfs' } : {});
+  }
+  const appServing = new AppServing({
+    engine,
+    clock,
+    apps,
+    steps,
+    ...(options.appSplit === undefined ? {} : { split: options.appSplit }),
+  });
 
   // A lost instance is suspended, not removed: its group keeps queueing (deadlines permitting) while the
   // pool restarts it, instead of refusing every request for the half second a restart takes.
@@ -137,6 +179,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         profiles,
         metrics,
         log,
+        apps,
+        onPlan: (plan) => appServing.applyPlan(plan),
       });
       await control.ready;
     }
@@ -151,11 +195,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     modules,
     clock,
     metrics,
+    apps: appServing,
     ...(options.http ? { options: options.http } : {}),
     ...(control === undefined ? {} : { control: control.view }),
   });
   const address = await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? 8000 });
-  log(`serving ${modules.map((m) => m.name).join(', ')} at ${address} (CPU allocation: ${cpuMechanism})`);
+  const served = [...modules.map((m) => m.name), ...apps.map((a) => `${a.name} (${a.modules.join(' → ')})`)];
+  log(`serving ${served.join(', ')} at ${address} (CPU allocation: ${cpuMechanism})`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -164,6 +210,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     engine,
     pool,
     modules,
+    apps,
     cpuMechanism,
     adaptive: control,
     close: () =>

@@ -27,7 +27,12 @@ export function encodeByteStrings(strings: readonly string[]): Uint8Array {
  */
 export function decodeByteStrings(
   bytes: Uint8Array,
-  options: { readonly count?: number; readonly strictUtf8: boolean },
+  options: {
+    readonly count?: number;
+    readonly strictUtf8: boolean;
+    /** One character per byte (code 0-255) instead of UTF-8: binary elements such as image files. */
+    readonly latin1?: boolean;
+  },
 ): string[] | { readonly problem: string } {
   const { count } = options;
   // Every element takes at least its 4-byte length: bounds the allocation by the bytes received.
@@ -47,7 +52,8 @@ export function decodeByteStrings(
       return { problem: `BYTES element ${i} (${length} bytes) overruns the tensor's data` };
     }
     try {
-      out.push(decoder.decode(bytes.subarray(offset, offset + length)));
+      const element = bytes.subarray(offset, offset + length);
+      out.push(options.latin1 === true ? latin1String(element) : decoder.decode(element));
     } catch {
       return { problem: `BYTES element ${i} is not valid UTF-8 (only text BYTES tensors are supported)` };
     }
@@ -56,5 +62,14 @@ export function decodeByteStrings(
   if (offset !== bytes.byteLength) {
     return { problem: `${bytes.byteLength - offset} bytes left over after ${out.length} BYTES elements` };
   }
+  return out;
+}
+
+/** Bytes as a string of one character per byte (TextDecoder's "latin1" is windows-1252, not this). */
+function latin1String(bytes: Uint8Array): string {
+  let out = '';
+  // Chunks keep the argument count of fromCharCode well below engine limits.
+  for (let i = 0; i < bytes.length; i += 8192)
+    out += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
   return out;
 }

@@ -11,7 +11,7 @@ import { SluiceError } from '../core/errors.js';
 import { computeDeadline } from '../policy/deadline.js';
 import type { Clock } from '../ports/clock.js';
 import type { Engine } from './engine.js';
-import type { BudgetHints, Outcome } from './types.js';
+import type { BudgetHints, Outcome, SubmittedRequest } from './types.js';
 
 export interface AppGraphSpec {
   readonly name: string;
@@ -20,21 +20,32 @@ export interface AppGraphSpec {
   readonly sloMs: number;
 }
 
-/** The requests of `to` that one output of `from` causes (its payloads; an empty list: none). */
+/**
+ * The requests of `to` that one output of `from` causes (its payloads; an empty list: none). A throw
+ * fails the app request, naming the edge.
+ */
 export type FanOut<P, R> = (
   edge: { readonly from: string; readonly to: string },
   output: R,
   payload: P,
 ) => P[];
 
-export type AppOutcome<R> =
+export interface AppRunnerOptions<P> {
+  /**
+   * The input tensors' metadata of a module request, validated by the engine against the module's
+   * declared inputs (and deciding which requests may share a batch); omitted in the simulator.
+   */
+  readonly inputsOf?: (module: string, payload: P) => SubmittedRequest<P>['inputs'];
+}
+
+export type AppOutcome<R, P = unknown> =
   | {
       readonly kind: 'completed';
       readonly arrivalMs: number;
       readonly deadlineMs: number;
       readonly finishedMs: number;
       /** The outputs of the requests that reached modules with no module after them, in completion order. */
-      readonly outputs: readonly { readonly module: string; readonly output: R }[];
+      readonly outputs: readonly { readonly module: string; readonly output: R; readonly payload: P }[];
       /** Module requests the app request caused. */
       readonly moduleRequests: number;
     }
@@ -66,6 +77,7 @@ export class AppRunner<P, R> {
     private readonly clock: Clock,
     apps: readonly AppGraphSpec[],
     private readonly fanOut: FanOut<P, R>,
+    private readonly options: AppRunnerOptions<P> = {},
   ) {
     for (const spec of apps) {
       const targets = new Set(spec.edges.map((e) => e.to));
@@ -100,7 +112,7 @@ export class AppRunner<P, R> {
       readonly payload: P;
       readonly rows?: number;
     },
-    respond: (outcome: AppOutcome<R>) => void,
+    respond: (outcome: AppOutcome<R, P>) => void,
   ): void {
     const state = this.apps.get(app);
     const arrivalMs = request.arrivalMs;
@@ -129,11 +141,11 @@ export class AppRunner<P, R> {
       return;
     }
     const deadlineMs = deadline.deadlineMs;
-    const outputs: { module: string; output: R }[] = [];
+    const outputs: { module: string; output: R; payload: P }[] = [];
     let outstanding = 0;
     let caused = 0;
     let answered = false;
-    const finish = (outcome: AppOutcome<R>): void => {
+    const finish = (outcome: AppOutcome<R, P>): void => {
       if (answered) return;
       answered = true;
       respond(outcome);
@@ -145,8 +157,17 @@ export class AppRunner<P, R> {
       // The time left, shared among the modules ahead in proportion to their plan budgets.
       const share = (state.budgets.get(module) ?? 1) / (state.ahead.get(module) ?? 1);
       const budgetMs = Math.max(0, deadlineMs - startMs) * share;
+      const inputs = this.options.inputsOf?.(module, payload);
       this.engine.submit(
-        { module, version: undefined, arrivalMs: startMs, budget: { sloMs: budgetMs }, rows, payload },
+        {
+          module,
+          version: undefined,
+          arrivalMs: startMs,
+          budget: { sloMs: budgetMs },
+          rows,
+          payload,
+          ...(inputs === undefined ? {} : { inputs }),
+        },
         (outcome: Outcome<R>) => {
           outstanding -= 1;
           if (answered) return;
@@ -162,9 +183,23 @@ export class AppRunner<P, R> {
             return;
           }
           const after = state.next.get(module) ?? [];
-          if (after.length === 0) outputs.push({ module, output: outcome.output });
+          if (after.length === 0) outputs.push({ module, output: outcome.output, payload });
           for (const to of after) {
-            for (const next of this.fanOut({ from: module, to }, outcome.output, payload)) send(to, next, 1);
+            let caused: P[];
+            try {
+              caused = this.fanOut({ from: module, to }, outcome.output, payload);
+            } catch (error) {
+              finish({
+                kind: 'failed',
+                arrivalMs,
+                deadlineMs,
+                finishedMs: this.clock.nowMs(),
+                module,
+                error: stepError(`module '${module}' -> '${to}'`, error),
+              });
+              return;
+            }
+            for (const next of caused) send(to, next, 1);
           }
           if (outstanding === 0)
             finish({
@@ -194,6 +229,12 @@ function aheadOf(state: AppState): Map<string, number> {
   };
   for (const m of state.spec.modules) visit(m);
   return memo;
+}
+
+/** A step's throw as an error naming where it happened; a SluiceError keeps its code. */
+export function stepError(where: string, error: unknown): SluiceError {
+  if (error instanceof SluiceError) return new SluiceError(error.code, `${where}: ${error.message}`);
+  return new SluiceError('INTERNAL', `${where}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 function moduleError(module: string, error: SluiceError): SluiceError {

@@ -5,9 +5,17 @@
  */
 import { groupId, type ModuleSpec } from '../core/model-spec.js';
 import type { Engine } from './engine.js';
+import type { GroupSettings } from './types.js';
 
-/** Returns the group ids it added, in variant order. */
-export function registerModule<P, R>(engine: Engine<P, R>, spec: ModuleSpec): string[] {
+/**
+ * Returns the group ids it added, in variant order. `dispatch` is how queued requests reach instances
+ * (GroupSettings.dispatch; default the batcher).
+ */
+export function registerModule<P, R>(
+  engine: Engine<P, R>,
+  spec: ModuleSpec,
+  options: { readonly dispatch?: GroupSettings['dispatch'] } = {},
+): string[] {
   engine.addModule({
     name: spec.name,
     inputs: spec.inputs,
@@ -23,6 +31,7 @@ export function registerModule<P, R>(engine: Engine<P, R>, spec: ModuleSpec): st
         variant: variant.name,
         maxBatch: Math.max(1, spec.maxBatch),
         batching: spec.batching,
+        ...(options.dispatch === undefined ? {} : { dispatch: options.dispatch }),
       },
       variant.latency === undefined ? {} : { prior: variant.latency },
     );

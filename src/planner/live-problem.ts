@@ -1,5 +1,7 @@
 /**
- * The planning problem of a live server: one one-module application per served module (its default SLO),
+ * The planning problem of a live server: each served application (`apps/<name>.yaml`: its modules, edges
+ * with their expected fan-out, end-to-end SLO) and one one-module application per other module (its
+ * default SLO),
  * the machine as one `cpu` hardware kind (allocations from a quarter core up to all its cores),
  * the machine's cores as the budget, and each variant's latency from its profile on this machine or,
  * without one, from a start-up calibration. The control loop replaces the rates each interval.
@@ -24,6 +26,16 @@ export interface LiveProblemOptions {
   /** Per `module/variant`, its cold start, ms. */
   readonly loadMs?: ReadonlyMap<string, number>;
   readonly utilisationCap?: number;
+  /** Applications over the modules; a module belongs to at most one. Default none. */
+  readonly apps?: readonly LiveApp[];
+}
+
+/** An application as the planner sees it. */
+export interface LiveApp {
+  readonly name: string;
+  readonly modules: readonly string[];
+  readonly edges: readonly { readonly from: string; readonly to: string; readonly expectedFanout: number }[];
+  readonly sloMs: number;
 }
 
 export const LOCAL_HARDWARE = 'local';
@@ -57,6 +69,10 @@ export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblem
     }))
     .filter((m) => m.variants.length > 0);
   const slo = new Map(modules.map((m) => [m.name, m.defaultSloMs]));
+  const plannedNames = new Set(planned.map((m) => m.name));
+  // An app is planned as one when every module of it can be; otherwise its modules stand alone.
+  const apps = (options.apps ?? []).filter((a) => a.modules.every((m) => plannedNames.has(m)));
+  const inApp = new Set(apps.flatMap((a) => a.modules));
   return {
     objective: options.objective,
     budget: { cores },
@@ -70,13 +86,24 @@ export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblem
       },
     ],
     modules: planned,
-    apps: planned.map((m) => ({
-      name: m.name,
-      modules: [m.name],
-      edges: [],
-      sloMs: slo.get(m.name) ?? 1000,
-      rateRps: 1,
-    })),
+    apps: [
+      ...apps.map((a) => ({
+        name: a.name,
+        modules: [...a.modules],
+        edges: a.edges.map((e) => ({ from: e.from, to: e.to, fanout: e.expectedFanout })),
+        sloMs: a.sloMs,
+        rateRps: 1,
+      })),
+      ...planned
+        .filter((m) => !inApp.has(m.name))
+        .map((m) => ({
+          name: m.name,
+          modules: [m.name],
+          edges: [],
+          sloMs: slo.get(m.name) ?? 1000,
+          rateRps: 1,
+        })),
+    ],
     ...(options.utilisationCap === undefined ? {} : { utilisationCap: options.utilisationCap }),
   };
 }

@@ -72,7 +72,8 @@ function readShape(r: ConfigReader): number[] | undefined {
   return ok ? (list as number[]) : undefined;
 }
 
-function readTensors(top: ConfigReader, key: 'inputs' | 'outputs'): TensorSpec[] | undefined {
+/** Reads a list of `{name, datatype, shape}` at `key` (names unique), recording issues. */
+export function readTensors(top: ConfigReader, key: 'inputs' | 'outputs'): TensorSpec[] | undefined {
   const list = top.list(key);
   if (list === undefined) return undefined;
   const tensors: TensorSpec[] = [];

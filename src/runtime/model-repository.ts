@@ -11,6 +11,7 @@ import { parseDocument } from 'yaml';
 import { SluiceError } from '../core/errors.js';
 import type { ModuleSpec } from '../core/model-spec.js';
 import { displayPath } from './display-path.js';
+import { APPS_FOLDER } from './app-repository.js';
 import { parseModuleConfig } from './model-config.js';
 import type { ConfigIssue } from './model-config-reader.js';
 import { resolveModelFile } from './model-file.js';
@@ -65,7 +66,8 @@ async function loadModuleFolder(
 }
 
 /**
- * Loads every module of the repository at `dir` (folders starting with `.` are skipped), sorted by name.
+ * Loads every module of the repository at `dir` (folders starting with `.` are skipped, and `apps/`,
+ * which holds the applications: app-repository.ts), sorted by name.
  * Throws `SluiceError('INVALID_CONFIG')` listing every problem, one per line, when any file is invalid,
  * when a variant file is missing, or when the repository holds no module.
  */
@@ -82,7 +84,7 @@ export async function loadModelRepository(
   }
   const entries = await readdir(root, { withFileTypes: true });
   const folders = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== APPS_FOLDER)
     .map((e) => join(root, e.name));
   folders.sort();
   const results = await Promise.all(folders.map((folder) => loadModuleFolder(folder, options)));

@@ -32,9 +32,11 @@ export function decodeBinaryTensorData(
   count: number,
   bytes: Uint8Array,
   where: string,
+  /** BYTES elements as one character per byte (binary files) instead of UTF-8 text. */
+  latin1 = false,
 ): TensorData {
   if (datatype === 'BYTES') {
-    const strings = decodeByteStrings(bytes, { count, strictUtf8: true });
+    const strings = decodeByteStrings(bytes, { count, strictUtf8: true, latin1 });
     if (!Array.isArray(strings)) throw invalid(`${where}: ${strings.problem}`);
     return strings;
   }

@@ -22,7 +22,9 @@ import {
   type InferenceEngine,
   type InferRouteParams,
 } from './infer-handler.js';
-import { modelMetadata } from './model-metadata.js';
+import { createAppInferHandler } from './app-infer-handler.js';
+import type { AppServing } from './app-serving.js';
+import { appMetadata, modelMetadata } from './model-metadata.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 import { openRequestBody, registerRawBodyParser, type RequestPayload } from './request-body.js';
 
@@ -66,6 +68,8 @@ export interface HttpServerDeps {
   readonly options?: HttpServerOptions;
   /** The control loop, when the server adapts: `GET /sluice/plan` and `GET /sluice/decisions`. */
   readonly control?: ControlView;
+  /** Applications (`apps/<name>.yaml`), served at `/v2/models/<app>/...` like models. */
+  readonly apps?: AppServing;
 }
 
 /** What the HTTP front end shows of the control loop (JSON values: the plan and decision formats). */
@@ -189,7 +193,11 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   });
   app.get('/v2', (_request, reply) => sendJson(reply, metadataServer));
 
+  const apps = deps.apps;
+  const appMetadataJson = new Map(apps?.specs.map((a) => [a.name, JSON.stringify(appMetadata(a))]) ?? []);
   const metadata = (request: FastifyRequest<{ Params: InferRouteParams }>, reply: FastifyReply): void => {
+    const appJson = appMetadataJson.get(request.params.model);
+    if (appJson !== undefined && (request.params.version ?? '1') === '1') return sendJson(reply, appJson);
     const module = routeModule(request, reply);
     if (module !== undefined) sendJson(reply, metadataModels.get(module.name) ?? '{}');
   };
@@ -197,6 +205,15 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get<{ Params: InferRouteParams }>('/v2/models/:model/versions/:version', metadata);
 
   const modelReady = (request: FastifyRequest<{ Params: InferRouteParams }>, reply: FastifyReply): void => {
+    const app = apps?.spec(request.params.model);
+    if (app !== undefined) {
+      if (!draining && apps?.isReady(app.name) === true)
+        return sendJson(reply, JSON.stringify({ name: app.name, ready: true }));
+      const why = draining
+        ? 'the server is shutting down'
+        : `a module of application '${app.name}' has no ready instance`;
+      return sendError(reply, new SluiceError('NOT_READY', why));
+    }
     const module = routeModule(request, reply);
     if (module === undefined) return;
     const { version } = request.params;
@@ -216,7 +233,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.get<{ Params: InferRouteParams }>('/v2/models/:model/ready', modelReady);
   app.get<{ Params: InferRouteParams }>('/v2/models/:model/versions/:version/ready', modelReady);
 
-  const infer = createInferHandler({
+  const modelInfer = createInferHandler({
     engine,
     modules,
     clock,
@@ -224,6 +241,20 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     maxJsonDepth: options.maxJsonDepth,
     isDraining: () => draining,
   });
+  const appInfer =
+    apps === undefined
+      ? undefined
+      : createAppInferHandler({
+          apps,
+          clock,
+          metrics,
+          maxJsonDepth: options.maxJsonDepth,
+          isDraining: () => draining,
+        });
+  const infer = (request: FastifyRequest<{ Params: InferRouteParams }>, reply: FastifyReply): void =>
+    appInfer !== undefined && apps?.spec(request.params.model) !== undefined
+      ? appInfer(request, reply)
+      : modelInfer(request, reply);
   const preParsing = (
     request: FastifyRequest,
     _reply: FastifyReply,

@@ -38,3 +38,29 @@ export function modelMetadata(module: ModuleSpec): ModelMetadata {
     outputs: module.outputs.map(tensor),
   };
 }
+
+/** Platform reported for an application (a pipeline of modules, `apps/<name>.yaml`). */
+export const APP_PLATFORM = 'sluice-app';
+
+/**
+ * Metadata of an application: its own inputs and outputs (shapes as declared: one request is one item,
+ * there is no batch dimension), version `1`, platform `sluice-app`.
+ */
+export function appMetadata(app: {
+  readonly name: string;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+}): ModelMetadata {
+  const tensor = (spec: TensorSpec): MetadataTensor => ({
+    name: spec.name,
+    datatype: spec.datatype,
+    shape: [...spec.shape],
+  });
+  return {
+    name: app.name,
+    versions: ['1'],
+    platform: APP_PLATFORM,
+    inputs: app.inputs.map(tensor),
+    outputs: app.outputs.map(tensor),
+  };
+}

@@ -36,6 +36,8 @@ export interface DecodeOptions {
   readonly inferenceHeaderLength: string | undefined;
   /** Deepest array/object nesting accepted in the JSON. */
   readonly maxJsonDepth: number;
+  /** Binary BYTES elements as one character per byte (files such as images) instead of UTF-8 text. */
+  readonly binaryBytesAsLatin1?: boolean;
 }
 
 /** Decodes an inference request body; every failure is a SluiceError INVALID_REQUEST or INVALID_INPUT (400). */
@@ -89,6 +91,7 @@ function decode(body: Buffer, options: DecodeOptions): DecodedInferRequest {
       body,
       cursor,
       options.inferenceHeaderLength !== undefined,
+      options.binaryBytesAsLatin1 === true,
     );
     if (names.has(tensor.name)) throw invalidRequest(`input '${tensor.name}' appears more than once`);
     names.add(tensor.name);
@@ -131,6 +134,7 @@ function decodeInput(
   body: Buffer,
   cursor: number,
   binaryBody: boolean,
+  latin1: boolean,
 ): { tensor: Tensor; end: number } {
   if (!isObject(raw)) throw invalidRequest(`inputs[${index}] must be an object`);
   const name = own(raw, 'name');
@@ -179,7 +183,7 @@ function decodeInput(
     name,
     datatype,
     shape: dims,
-    data: decodeBinaryTensorData(datatype, count, body.subarray(cursor, end), where),
+    data: decodeBinaryTensorData(datatype, count, body.subarray(cursor, end), where, latin1),
   };
   return { tensor, end };
 }

@@ -59,7 +59,7 @@ describe('demo repository', () => {
   it('the committed models/*/config.yaml are exactly what the generator writes', () => {
     const committed = defaultDemoRepositoryDir();
     const modules = readdirSync(committed, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && e.name !== 'apps')
       .map((e) => e.name);
     expect(modules.sort()).toEqual(['ocr-cls', 'ocr-det', 'ocr-rec', 'resnet', 'simple']);
     for (const name of modules) {
@@ -69,6 +69,10 @@ describe('demo repository', () => {
         `models/${name}/config.yaml drifted from src/runtime/zoo`,
       ).toBe(expected);
     }
+    expect(
+      readFileSync(join(committed, 'apps', 'ocr.yaml'), 'utf8'),
+      'models/apps/ocr.yaml drifted from src/runtime/zoo',
+    ).toBe(readFileSync(join(dir, 'apps', 'ocr.yaml'), 'utf8'));
   });
 
   it('every variant loads; declared inputs and outputs match onnxruntime, and a run has the declared shapes', async () => {

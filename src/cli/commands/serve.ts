@@ -29,6 +29,10 @@ options:
                            can no longer be met) | serve (serve everything)
   --no-cgroup              confine instances by thread count and affinity instead of cgroup CPU quotas
   --body-limit-mb MB       largest request body (default 64)
+applications (apps/<name>.yaml; --models also takes an app's name for its modules):
+  --app-dispatch MODE      batch (whole batches to one instance) | per-request (each request alone to
+                           the next idle instance, Nexus-style); default each app's dispatch key
+  --app-split plan|even    module budgets in proportion to the plan's (default) or even along each path
 adaptation (the control loop: observe, forecast, plan, resize/start/stop instances in place):
   --policy NAME            a planner (sluice plan --help lists them; default sluice); static keeps
                            the config's instances fixed (no control loop)
@@ -61,6 +65,8 @@ export const command: Command = {
         admission: { type: 'string' },
         'no-cgroup': { type: 'boolean' },
         'body-limit-mb': { type: 'string' },
+        'app-dispatch': { type: 'string' },
+        'app-split': { type: 'string' },
         policy: { type: 'string' },
         forecaster: { type: 'string' },
         'interval-ms': { type: 'string' },
@@ -171,6 +177,8 @@ export function toServerOptions(values: Values): ServerOptions {
     ...defined('port', port),
     ...defined('modules', models),
     ...defined('variants', oneOf('variants', ['all', 'default'] as const)),
+    ...defined('appDispatch', oneOf('app-dispatch', ['batch', 'per-request'] as const)),
+    ...defined('appSplit', oneOf('app-split', ['plan', 'even'] as const)),
     instances,
     batching,
     noCgroup: values['no-cgroup'] === true,

