@@ -4,6 +4,7 @@ import type { Experiment } from './experiment.js';
 import { harpagonExperiment } from './harpagon/harpagon-experiment.js';
 import { infadapterExperiment } from './infadapter/infadapter-experiment.js';
 import { kairosExperiment } from './kairos/kairos-experiment.js';
+import { sluiceExperiment } from './sluice/sluice-experiment.js';
 import { spongeExperiment } from './sponge/sponge-experiment.js';
 
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -12,6 +13,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   harpagonExperiment,
   kairosExperiment,
   dnnscalerExperiment,
+  sluiceExperiment,
 ];
 
 export function experimentByName(name: string): Experiment | undefined {

@@ -129,7 +129,7 @@ function perSecond(
 }
 
 /** The accuracy of the plan in force as a step function: the bootstrap plan, then each one kept or applied. */
-function planAccuracy(run: PolicyRun): { x: number; y: number }[] {
+export function planAccuracy(run: Pick<PolicyRun, 'result' | 'bootstrap'>): { x: number; y: number }[] {
   const endS = run.result.series.at(-1)?.tS ?? 0;
   const points = [{ x: 0, y: run.bootstrap.accuracy }];
   for (const d of run.result.decisions) {
