@@ -61,6 +61,11 @@ export interface DeploymentChange {
 export class Deployment {
   private readonly records = new Map<string, DeployedInstance>();
   private seq = 0;
+  /** Per module, the traffic split of the plan in force (req/s by variant). */
+  private readonly plannedRoutes = new Map<string, Record<string, number>>();
+  /** Per module, the split last given to the serving side, and its canonical form. */
+  private readonly appliedRoutes = new Map<string, Record<string, number>>();
+  private readonly appliedRouteKeys = new Map<string, string>();
 
   constructor(private readonly deps: DeploymentDeps) {}
 
@@ -147,7 +152,10 @@ export class Deployment {
     for (const m of plan.modules) {
       const weights: Record<string, number> = {};
       for (const t of m.tuples) weights[t.variant] = (weights[t.variant] ?? 0) + t.rateRps;
-      if (Object.values(weights).some((w) => w > 0)) this.deps.serving.setRoute(m.name, weights);
+      if (Object.values(weights).some((w) => w > 0)) {
+        this.plannedRoutes.set(m.name, weights);
+        this.refreshRoute(m.name);
+      }
     }
     return { started, resized, stopped, rebatched };
   }
@@ -192,6 +200,7 @@ export class Deployment {
           ...(latency === undefined ? {} : { latency }),
         });
         this.retireIfReplaced(module);
+        this.refreshRoute(module);
       },
     );
   }
@@ -237,6 +246,35 @@ export class Deployment {
     if (wasStarting) return;
     this.deps.serving.removeInstance(record.id);
     this.act({ kind: 'stop', instanceId: record.id }, 'drained', () => this.records.delete(record.id));
+    this.refreshRoute(record.module);
+  }
+
+  /**
+   * Routes the module's traffic as the plan splits it, but only to variants with an instance in service: a
+   * variant whose instances are still starting gets its share once one is ready, and until then the
+   * variants still serving (the old route's, retiring or not) carry it, instead of requests being refused.
+   */
+  private refreshRoute(module: string): void {
+    const planned = this.plannedRoutes.get(module);
+    if (planned === undefined) return;
+    const serving = new Map<string, number>();
+    for (const r of this.records.values())
+      if (r.module === module && (r.phase === 'ready' || r.phase === 'resizing'))
+        serving.set(r.variant, (serving.get(r.variant) ?? 0) + r.cores);
+    const inService = (weights: Readonly<Record<string, number>>): Record<string, number> =>
+      Object.fromEntries(Object.entries(weights).filter(([v, w]) => w > 0 && serving.has(v)));
+    const total = (weights: Readonly<Record<string, number>>): number =>
+      Object.values(weights).reduce((a, b) => a + b, 0);
+    let weights = inService(planned);
+    if (total(weights) <= 0) weights = inService(this.appliedRoutes.get(module) ?? {});
+    if (total(weights) <= 0) weights = Object.fromEntries(serving);
+    // Nothing in service yet (start-up): route as planned, requests wait for the first ready instance.
+    if (total(weights) <= 0) weights = { ...planned };
+    const key = JSON.stringify(Object.entries(weights).sort());
+    if (this.appliedRouteKeys.get(module) === key) return;
+    this.appliedRouteKeys.set(module, key);
+    this.appliedRoutes.set(module, weights);
+    this.deps.serving.setRoute(module, weights);
   }
 
   private act(action: InstanceAction, detail: string, then: (ok: boolean) => void): void {

@@ -132,10 +132,12 @@ describe('Deployment', () => {
     deployment.apply(plan(tuple('small', 1, 1, 1, 5), tuple('big', 2, 1, 1, 5)));
     expect(serving.serving.has('m/small@cpu#2')).toBe(true);
     expect(actuator.actions.map((a) => a.kind)).toEqual(['start', 'start', 'start']);
-    expect(serving.routes.get('m')).toEqual({ small: 5, big: 5 });
+    // No instance of 'big' serves yet: its share waits, the small instances carry the traffic.
+    expect(serving.routes.get('m')).toEqual({ small: 5 });
     clock.runUntil(clock.nowMs() + 499);
     expect(serving.serving.has('m/small@cpu#2')).toBe(true);
     clock.runAll();
+    expect(serving.routes.get('m')).toEqual({ small: 5, big: 5 });
     expect(serving.log.indexOf('remove m/small@cpu#2')).toBeGreaterThan(
       serving.log.indexOf('add m/big@cpu#3 2c b1'),
     );
