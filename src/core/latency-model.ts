@@ -4,7 +4,8 @@
  * Sponge's model: the execution time of one batch of `batch` requests on `cores` (fractional) cores is
  *   l(b, c) = γ·b/c + δ·b + ε/c + η   (milliseconds)
  * with γ the parallel per-item cost, δ the serial per-item cost, ε the parallel fixed cost, η the serial
- * fixed cost. A table model interpolates measured points instead.
+ * fixed cost. A table model interpolates measured points instead (below the fewest cores measured it
+ * scales as 1/c, above the most it stays at the last measured value).
  */
 
 export interface Sponge4Model {
@@ -72,6 +73,11 @@ function compile(points: readonly LatencyPoint[]): CompiledTable {
 function interpolateTable(points: readonly LatencyPoint[], batch: number, cores: number): number {
   if (points.length === 0) throw new RangeError('latency table has no points');
   const table = compile(points);
+  const fewest = table.cores[0];
+  if (fewest !== undefined && cores < fewest) {
+    // Below the fewest cores measured: a CPU quota stretches the work in proportion (never faster).
+    return (interpolateBatch(table.byCores[0] ?? [], batch) * fewest) / cores;
+  }
   const [lo, hi, t] = bracket(table.cores, cores, (c) => 1 / c);
   const atLo = interpolateBatch(table.byCores[table.cores.indexOf(lo)] ?? [], batch);
   if (hi === lo) return atLo;

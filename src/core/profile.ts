@@ -191,9 +191,25 @@ export interface Profile {
   readonly capacity?: ProfileCapacity;
 }
 
-/** The latency model a planner or the engine should use from a profile: the fit. */
-export function profileLatencyModel(profile: Profile): LatencyModel {
-  return profile.fit.model;
+/** Which latency model to take from a profile (profileLatencyModel). */
+export interface ProfileModelChoice {
+  /** `fit`: the Sponge model; `table`: the measured points; `auto` (default): the table when the fit's worst error exceeds `maxFitError`. */
+  readonly latency?: 'fit' | 'table' | 'auto';
+  /** Default 0.2. */
+  readonly maxFitError?: number;
+  /** For tables. Default the fit's percentile. */
+  readonly percentile?: LatencyPercentile;
+}
+
+/**
+ * The latency model the planners and the engine both use from a profile (one rule, so that admission
+ * predicts what the plan assumed): the Sponge fit, or the measured points as a table where the fit is poor.
+ */
+export function profileLatencyModel(profile: Profile, choice: ProfileModelChoice = {}): LatencyModel {
+  const mode = choice.latency ?? 'auto';
+  const useTable =
+    mode === 'table' || (mode === 'auto' && profile.fit.maxRelativeError > (choice.maxFitError ?? 0.2));
+  return useTable ? tableModelOf(profile, choice.percentile ?? profile.fit.percentile) : profile.fit.model;
 }
 
 /**

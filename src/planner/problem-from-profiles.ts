@@ -4,24 +4,14 @@
  * a table where the fit is poor), its load time from the profile's cold start.
  */
 import type { LatencyModel } from '../core/latency-model.js';
-import { tableModelOf, type LatencyPercentile, type Profile } from '../core/profile.js';
+import { profileLatencyModel, type ProfileModelChoice, type Profile } from '../core/profile.js';
 import type { PlanningModule, PlanningVariant } from './planning-problem.js';
 
-export interface ProfileModelChoice {
-  /** `fit`: the Sponge model; `table`: the measured points; `auto` (default): the table when the fit's worst error exceeds `maxFitError`. */
-  readonly latency?: 'fit' | 'table' | 'auto';
-  /** Default 0.2. */
-  readonly maxFitError?: number;
-  /** For tables. Default the fit's percentile. */
-  readonly percentile?: LatencyPercentile;
-}
+export type { ProfileModelChoice };
 
-/** The latency model a planner should use from one profile. */
+/** The latency model a planner should use from one profile (core/profile.ts: the engine uses the same). */
 export function latencyFromProfile(profile: Profile, choice: ProfileModelChoice = {}): LatencyModel {
-  const mode = choice.latency ?? 'auto';
-  const useTable =
-    mode === 'table' || (mode === 'auto' && profile.fit.maxRelativeError > (choice.maxFitError ?? 0.2));
-  return useTable ? tableModelOf(profile, choice.percentile ?? profile.fit.percentile) : profile.fit.model;
+  return profileLatencyModel(profile, choice);
 }
 
 /**

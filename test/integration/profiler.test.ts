@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleSpec } from '../../src/core/model-spec.js';
-import type { Profile } from '../../src/core/profile.js';
+import { profileLatencyModel, type Profile } from '../../src/core/profile.js';
 import { probePayload, probeShapes } from '../../src/profiler/probe-inputs.js';
 import type { ProfileProgress } from '../../src/profiler/progress-tracker.js';
 import { runProfile } from '../../src/profiler/run-profile.js';
@@ -153,7 +153,8 @@ describe('profile.json', () => {
     expect(read.ok).toBe(true);
     const attached = await attachProfiles([module]);
     expect(attached.problems).toEqual([]);
-    expect(attached.modules[0]!.variants[0]!.latency).toEqual(profile.fit.model);
+    // The same model the planners take from it (the table where the fit is poor, as for this tiny model).
+    expect(attached.modules[0]!.variants[0]!.latency).toEqual(profileLatencyModel(profile));
     // The variant without a profile keeps no latency model.
     expect(attached.modules[0]!.variants[1]!.latency).toBeUndefined();
   });
