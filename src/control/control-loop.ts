@@ -9,6 +9,7 @@
  */
 import type { AnyForecaster } from '../forecast/forecaster.js';
 import type { Plan } from '../planner/plan.js';
+import { objectiveValueOf } from '../planner/planning-model.js';
 import type { PlannerEntry } from '../planner/planner.js';
 import type { PlanningApp, PlanningProblem } from '../planner/planning-problem.js';
 import type { Clock } from '../ports/clock.js';
@@ -34,6 +35,12 @@ export interface ControlLoopOptions {
   readonly budgetClasses?: number;
   /** Plan for at least this rate per app, so no app is scaled to zero (a first request would find nothing). Default 0. */
   readonly minRateRps?: number;
+  /**
+   * Accuracy-cost objective: while the running plan carries the forecast, a new plan is applied only when it
+   * improves the objective by at least this much (accuracy points; changes cost starts and traffic moves).
+   * Default 0.005.
+   */
+  readonly minObjectiveGain?: number;
   /** Reuse the plan of an identical problem (rates rounded to 1%); never for feedback planners. Default true. */
   readonly memoize?: boolean;
 }
@@ -87,6 +94,7 @@ export interface ControlLoopDeps {
 export class ControlLoop {
   private readonly intervalMs: number;
   private readonly variantIntervalMs: number;
+  private readonly minObjectiveGain: number;
   private readonly stabilisationMs: number;
   private readonly maxChangesPerMinute: number;
   private readonly horizonMs: number;
@@ -110,6 +118,7 @@ export class ControlLoop {
   ) {
     this.intervalMs = options.intervalMs ?? 1000;
     this.variantIntervalMs = options.variantIntervalMs ?? 30_000;
+    this.minObjectiveGain = options.minObjectiveGain ?? 0.005;
     this.stabilisationMs = options.scaleDownStabilisationMs ?? 30_000;
     this.maxChangesPerMinute = options.maxChangesPerMinute ?? 12;
     this.horizonMs = options.horizonMs ?? 30_000;
@@ -178,12 +187,15 @@ export class ControlLoop {
         observation,
         cpuUsageCores,
       });
-    let proposed = this.planFor(problemFor(!variantsMayChange));
+    let problem = problemFor(!variantsMayChange);
+    let proposed = this.planFor(problem);
     if (!proposed.feasible && !variantsMayChange) {
       // The running variants cannot carry the forecast (a burst): switching now beats missing the SLO until
       // the variant interval is over.
-      const free = this.planFor(problemFor(false));
+      const freeProblem = problemFor(false);
+      const free = this.planFor(freeProblem);
       if (free.feasible) {
+        problem = freeProblem;
         proposed = free;
         variantsMayChange = true;
       }
@@ -213,6 +225,14 @@ export class ControlLoop {
     // the way out of an overload (e.g. a faster, cheaper variant for a burst) and waits for nothing.
     const carries =
       this.running?.apps.every((a) => a.capacityRps >= (rates[a.name] ?? 0) * (1 - 1e-9)) ?? false;
+    if (
+      this.running !== undefined &&
+      carries &&
+      problem.objective.kind === 'accuracy-cost' &&
+      !samePlanShape(proposed, this.running) &&
+      proposed.objectiveValue - objectiveValueOf(problem, this.running) < this.minObjectiveGain
+    )
+      return decide('unchanged');
     if (this.running !== undefined && carries && proposed.costPerHour < this.running.costPerHour) {
       // Scale down only to the most expensive plan proposed over the window (never below what was needed).
       chosen = this.proposals.reduce((a, b) => (b.plan.costPerHour > a.costPerHour ? b.plan : a), proposed);

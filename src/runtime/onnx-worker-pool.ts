@@ -101,7 +101,9 @@ export class OnnxWorkerPool implements Backend<InferencePayload, InferenceResult
       throw new SluiceError('INVALID_CONFIG', `instance '${id}' is already running`);
     }
     checkThreads(id, options.intraOpThreads);
-    const allocation = await this.allocator.allocate(id, options.cores);
+    // Instance ids repeat across servers (`m/v@local#1`); the server's pid keeps two servers on one machine
+    // from sharing (and resizing) each other's cgroups.
+    const allocation = await this.allocator.allocate(`${process.pid}.${id}`, options.cores);
     const instance: Instance = {
       options,
       allocation,

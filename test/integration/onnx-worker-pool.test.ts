@@ -305,7 +305,7 @@ describe.runIf(v1Writable)('OnnxWorkerPool with cgroup v1 (writable here)', () =
     const info = await start(pool, { cores: 0.5 });
     expect(info).toMatchObject({ cpuMechanism: 'cgroup-v1', cores: 0.5, intraOpThreads: 1 });
     const dir = info.cgroupDir!;
-    expect(dir).toBe(join(V1_ROOT, 'sluice', info.instanceId));
+    expect(dir).toBe(join(V1_ROOT, 'sluice', `${process.pid}.${info.instanceId}`));
     expect((await readFile(join(dir, 'cpu.cfs_quota_us'), 'utf8')).trim()).toBe('50000');
     expect((await readFile(join(dir, 'cpu.cfs_period_us'), 'utf8')).trim()).toBe('100000');
     expect(await cgroupProcs(dir)).toEqual([String(info.pid)]);
