@@ -360,7 +360,7 @@ async function runPolicy(policy: string): Promise<LiveRun> {
     }
     let planChanges: number | undefined;
     if (policy !== 'static') {
-      const decisions = JSON.parse(await getText(`${server.url}/sluice/decisions?limit=100000`)) as {
+      const decisions = JSON.parse(await getText(`${server.url}/sluice/decisions?limit=10000`)) as {
         outcome: string;
       }[];
       planChanges = decisions.filter((d) => d.outcome === 'applied').length;
