@@ -2,7 +2,8 @@
  * The planning problem of a live server: each served application (`apps/<name>.yaml`: its modules, edges
  * with their expected fan-out, end-to-end SLO) and one one-module application per other module (its
  * default SLO),
- * the machine as one `cpu` hardware kind (allocations from a quarter core up to all its cores),
+ * the machine as one `cpu` hardware kind (allocations from half a core, or a quarter when half a core per
+ * module would not fit, up to all its cores),
  * the machine's cores as the budget, and each variant's latency from its profile on this machine or,
  * without one, from a start-up calibration. The control loop replaces the rates each interval.
  */
@@ -13,8 +14,8 @@ import type { Objective, PlanningProblem } from './planning-problem.js';
 export interface LiveProblemOptions {
   readonly machineCores: number;
   /**
-   * Per-instance allocations a plan may use; default quarter cores below one core, then half cores up to
-   * the machine's cores (a CFS quota of q < 1 cores can hold a batch for up to (1 − q) of the quota period,
+   * Per-instance allocations a plan may use; default quarter cores below one core (from 0.5 unless half a
+   * core per module would not fit), then half cores up to the machine's cores (a CFS quota of q < 1 cores can hold a batch for up to (1 − q) of the quota period,
    * so small allocations suit idle modules, not loaded ones; the profiles' p99 shows it).
    */
   readonly coreOptions?: readonly number[];
@@ -42,8 +43,12 @@ export const LOCAL_HARDWARE = 'local';
 
 export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblemOptions): PlanningProblem {
   const cores = options.machineCores;
+  // A quarter core only where half a core per module would not fit the machine: under a CFS quota that
+  // small, a batch's latency spreads far beyond l(b, c) (measured live: resnet50 at 0.25 cores ran 2.5x its
+  // model), so it suits idle modules, not loaded ones.
+  const smallest = modules.length * 0.5 > cores ? [0.25, 0.5, 0.75] : [0.5, 0.75];
   const coreOptions = options.coreOptions ?? [
-    ...[0.25, 0.5, 0.75].filter((c) => c < cores),
+    ...smallest.filter((c) => c < cores),
     ...Array.from({ length: Math.max(1, Math.floor(cores * 2) - 1) }, (_, i) => 1 + i / 2).filter(
       (c) => c <= cores,
     ),

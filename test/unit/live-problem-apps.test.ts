@@ -52,4 +52,19 @@ describe('liveProblem with applications', () => {
       { name: 'simple', modules: ['simple'], edges: [], sloMs: 100, rateRps: 1 },
     ]);
   });
+
+  it('offers a quarter core only when half a core per module would not fit the machine', () => {
+    const latency = { kind: 'sponge4', gamma: 1, delta: 0, epsilon: 1, eta: 0 } as const;
+    const optionsFor = (names: readonly string[]): readonly number[] | undefined =>
+      liveProblem(
+        names.map((n) => module(n)),
+        {
+          machineCores: 2,
+          objective: { kind: 'min-cost' },
+          latency: new Map(names.map((n) => [`${n}/v`, latency])),
+        },
+      ).hardware[0]?.coreOptions;
+    expect(optionsFor(['a'])).toEqual([0.5, 0.75, 1, 1.5, 2]);
+    expect(optionsFor(['a', 'b', 'c', 'd', 'e'])).toEqual([0.25, 0.5, 0.75, 1, 1.5, 2]);
+  });
 });
