@@ -13,9 +13,9 @@
  * not on a fit. The latency target L is {@link TARGET_MULTIPLE} times the model's batch-1 latency on its
  * whole allocation.
  */
-import { readFileSync } from 'node:fs';
 import type { LatencyPoint } from '../../core/latency-model.js';
 import type { Profile, ProfilePoint } from '../../core/profile.js';
+import { committedProfile } from '../committed-profile.js';
 import type {
   HardwareSpec,
   PlanningModule,
@@ -67,12 +67,7 @@ const OCR = ['ocr-det', 'ocr-cls', 'ocr-rec'] as const;
 const KAIROS_TYPES = ['g4dn.xlarge', 'c5n.2xlarge'] as const;
 const KAIROS_MODELS = ['dien', 'mtwnd', 'rm2', 'wnd'] as const;
 
-/** <repo>/experiments/profiles, from src/eval/dnnscaler or dist/eval/dnnscaler alike. */
-const PROFILES = new URL('../../../experiments/profiles/', import.meta.url);
-
-function readProfile(path: string): Profile {
-  return JSON.parse(readFileSync(new URL(path, PROFILES), 'utf8')) as Profile;
-}
+const readProfile = committedProfile;
 
 /** Every case of the full run, in report order. `shared` reads a file under ../shared. */
 export function dnnscalerCases(shared: (path: string) => string): DnnscalerCase[] {

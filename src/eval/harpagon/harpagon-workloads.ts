@@ -4,10 +4,7 @@
  * measured CPU alone, which separates what the accelerator's coarse size does to the comparison from
  * what Harpagon's dispatch, multi-tuple configurations and split do.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Profile } from '../../core/profile.js';
+import { committedProfile } from '../committed-profile.js';
 import type { PlanningProblem } from '../../planner/planning-problem.js';
 import { CPU_KIND, hardwareMix, type HardwareMix } from './harpagon-hardware.js';
 import { ocrProblem } from './ocr-pipeline.js';
@@ -32,13 +29,10 @@ export const QUICK_RANDOM_GRAPHS = 2;
 export const GRAPH_SEED = 2025;
 
 /** <repo>/experiments/profiles, from src/eval/harpagon or dist/eval/harpagon alike. */
-const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', 'experiments/profiles');
 
 const RESNETS = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'] as const;
 
-function readProfile(path: string): Profile {
-  return JSON.parse(readFileSync(resolve(PROFILES_DIR, path), 'utf8')) as Profile;
-}
+const readProfile = committedProfile;
 
 export interface HarpagonWorkloads {
   readonly mix: HardwareMix;

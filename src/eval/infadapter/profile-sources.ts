@@ -8,8 +8,7 @@
  *   cold starts as profiled, and the trace damped so that its peak asks as much of the fastest variant's
  *   20-core instance as the undamped trace asks under source (a).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { committedProfile } from '../committed-profile.js';
 import type { Profile } from '../../core/profile.js';
 import { tupleCapacityRps, tupleLatencyMs } from '../../planner/planning-model.js';
 import type { HardwareSpec, PlanningModule } from '../../planner/planning-problem.js';
@@ -28,7 +27,6 @@ const RHO = 0.9;
 
 const CAPACITY_CSV = 'profiles/infadapter-resnet-cpu/capacity.csv';
 /** <repo>/experiments/profiles/resnet-full, from src/eval/infadapter or dist/eval/infadapter alike. */
-const RESNET_FULL_DIR = resolve(import.meta.dirname, '../../..', 'experiments/profiles/resnet-full');
 
 export type ProfileSourceKey = 'measured-capacities' | 'sluice-profiles';
 
@@ -85,9 +83,7 @@ export function measuredCapacitiesSource(shared: (path: string) => string): Prof
 
 /** Source (b): Sluice's own profiles of the full ResNet family, the trace damped to fit them (see the file comment). */
 export function sluiceProfilesSource(measured: ProfileSource): ProfileSource {
-  const profiles = RESNET_VARIANTS.map(
-    (v) => JSON.parse(readFileSync(join(RESNET_FULL_DIR, `${v}.json`), 'utf8')) as Profile,
-  );
+  const profiles = RESNET_VARIANTS.map((v) => committedProfile(`resnet-full/${v}.json`));
   const accuracy = Object.fromEntries(RESNET_VARIANTS.map((v) => [v, RESNET_ARCHITECTURES[v].top1]));
   const module = moduleFromProfiles('resnet', profiles, { maxBatch: 1, accuracy, latency: 'fit' });
   const hardware = cpuKind(profiles[0]?.hardware.name ?? 'local');

@@ -4,8 +4,7 @@
  * kind of up to 8 cores per instance priced as a c5.2xlarge, and the problem each policy plans. All data;
  * `sluice-runs.ts` runs it, `sluice-policies.ts` says which policy plans what.
  */
-import { readFileSync } from 'node:fs';
-import type { Profile } from '../../core/profile.js';
+import { committedProfile } from '../committed-profile.js';
 import { tupleCapacityRps, tupleLatencyMs } from '../../planner/planning-model.js';
 import {
   batchOptionsOf,
@@ -79,12 +78,7 @@ export interface SluiceSetup {
 
 /** The setup of the quick or the full run. */
 export function sluiceSetup(quick: boolean, shared: (path: string) => string): SluiceSetup {
-  const profiles = RESNET_VARIANTS.map(
-    (v) =>
-      JSON.parse(
-        readFileSync(new URL(`../../../experiments/profiles/resnet-full/${v}.json`, import.meta.url), 'utf8'),
-      ) as Profile,
-  );
+  const profiles = RESNET_VARIANTS.map((v) => committedProfile(`resnet-full/${v}.json`));
   const accuracy = Object.fromEntries(RESNET_VARIANTS.map((v) => [v, RESNET_ARCHITECTURES[v].top1]));
   // The fit, not the measured table: instances of up to 8 cores lie beyond the 0.5-2 cores measured.
   const family = moduleFromProfiles('resnet', profiles, {
