@@ -10,8 +10,8 @@ import type { Clock } from '../ports/clock.js';
 import type { MetricsSink } from '../ports/metrics-sink.js';
 import type { AppServing } from './app-serving.js';
 import { readBudgetHints } from './budget-hints.js';
-import { recordRejection, sendError, type InferRouteParams } from './infer-handler.js';
-import { decodeInferRequest, encodeInferResponse } from './oip-codec.js';
+import { decodeInferBody, recordRejection, sendError, type InferRouteParams } from './infer-handler.js';
+import { encodeInferResponse } from './oip-codec.js';
 
 /** The version every application reports (an app has no variants of its own). */
 export const APP_VERSION = '1';
@@ -45,11 +45,7 @@ export function createAppInferHandler(
       return reject(
         new SluiceError('UNKNOWN_VERSION', `application '${model}' has only version '${APP_VERSION}'`),
       );
-    const body = request.body;
-    if (!Buffer.isBuffer(body)) return reject(new SluiceError('INVALID_REQUEST', 'the request has no body'));
-    const headerLength = request.headers['inference-header-content-length'];
-    const decoded = decodeInferRequest(body, {
-      inferenceHeaderLength: Array.isArray(headerLength) ? headerLength.join(',') : headerLength,
+    const decoded = decodeInferBody(request, {
       maxJsonDepth: context.maxJsonDepth,
       binaryBytesAsLatin1: true,
     });

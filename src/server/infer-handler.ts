@@ -11,7 +11,12 @@ import type { Clock } from '../ports/clock.js';
 import type { MetricsSink } from '../ports/metrics-sink.js';
 import type { CompletedOutcome, Outcome, SubmittedRequest } from '../engine/types.js';
 import { readBudgetHints } from './budget-hints.js';
-import { decodeInferRequest, encodeInferResponse, type DecodedInferRequest } from './oip-codec.js';
+import {
+  decodeInferRequest,
+  encodeInferResponse,
+  type DecodedInferRequest,
+  type DecodeOptions,
+} from './oip-codec.js';
 
 /** What the HTTP front end needs of the engine (src/engine/engine.ts implements it). */
 export interface InferenceEngine {
@@ -107,13 +112,7 @@ export function createInferHandler(
         new SluiceError('UNKNOWN_VERSION', `model '${model}' has no version '${version.slice(0, 200)}'`),
       );
     }
-    const body = request.body;
-    if (!Buffer.isBuffer(body)) return reject(new SluiceError('INVALID_REQUEST', 'the request has no body'));
-    const headerLength = request.headers['inference-header-content-length'];
-    const decoded = decodeInferRequest(body, {
-      inferenceHeaderLength: Array.isArray(headerLength) ? headerLength.join(',') : headerLength,
-      maxJsonDepth: context.maxJsonDepth,
-    });
+    const decoded = decodeInferBody(request, { maxJsonDepth: context.maxJsonDepth });
     if (decoded instanceof SluiceError) return reject(decoded);
     const known = outputNames.get(model);
     for (const wanted of decoded.outputs ?? []) {
@@ -189,4 +188,21 @@ function sendCompleted(
 /** Milliseconds rounded to the microsecond keep the JSON short; a non-finite figure is left out, not sent as null. */
 function putNumber(parameters: Record<string, string | number>, key: string, value: number): void {
   if (Number.isFinite(value)) parameters[key] = Math.round(value * 1000) / 1000;
+}
+
+/**
+ * The OIP request in an infer request's raw body (JSON, or JSON plus Triton's binary tensors after
+ * `Inference-Header-Content-Length` bytes), or the error to answer with; models and applications alike.
+ */
+export function decodeInferBody(
+  request: FastifyRequest,
+  options: Omit<DecodeOptions, 'inferenceHeaderLength'>,
+): DecodedInferRequest | SluiceError {
+  const body = request.body;
+  if (!Buffer.isBuffer(body)) return new SluiceError('INVALID_REQUEST', 'the request has no body');
+  const headerLength = request.headers['inference-header-content-length'];
+  return decodeInferRequest(body, {
+    ...options,
+    inferenceHeaderLength: Array.isArray(headerLength) ? headerLength.join(',') : headerLength,
+  });
 }
