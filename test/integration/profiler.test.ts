@@ -22,7 +22,6 @@ let module: ModuleSpec;
 let profile: Profile;
 const progress: ProfileProgress[] = [];
 const pool = new OnnxWorkerPool();
-let wallMs = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sluice-profiler-'));
@@ -31,7 +30,6 @@ beforeAll(async () => {
   module = modules.find((m) => m.name === 'resnet')!;
   const variant = module.variants[0]!;
   const clock = new SystemClock();
-  const began = clock.nowMs();
   profile = await runProfile(
     {
       module: module.name,
@@ -53,7 +51,6 @@ beforeAll(async () => {
     },
     { host: pool, clock, onProgress: (p) => progress.push(p) },
   );
-  wallMs = clock.nowMs() - began;
 }, 120_000);
 
 afterAll(async () => {
@@ -81,8 +78,6 @@ describe('runProfile on a tiny ResNet', () => {
     expect(colocated).toHaveLength(1);
     expect(colocated[0]!.cores).toBe(0.5);
     expect(colocated[0]!.samples).toBeGreaterThanOrEqual(10);
-    // The whole profile runs in seconds.
-    expect(wallMs).toBeLessThan(60_000);
   });
 
   it('fits a non-negative Sponge model and derives h(b,c) from it', () => {
