@@ -44,8 +44,8 @@ export const LOCAL_HARDWARE = 'local';
 export function liveProblem(modules: readonly ModuleSpec[], options: LiveProblemOptions): PlanningProblem {
   const cores = options.machineCores;
   // A quarter core only where half a core per module would not fit the machine: under a CFS quota that
-  // small, a batch's latency spreads far beyond l(b, c) (measured live: resnet50 at 0.25 cores ran 2.5x its
-  // model), so it suits idle modules, not loaded ones.
+  // small, batches run slow and uneven (live, the engine's estimate for resnet50 at 0.25 cores reached 1035 ms
+  // against 396 ms from l(b, c)), so it suits idle modules, not loaded ones.
   const smallest = modules.length * 0.5 > cores ? [0.25, 0.5, 0.75] : [0.5, 0.75];
   const coreOptions = options.coreOptions ?? [
     ...smallest.filter((c) => c < cores),
