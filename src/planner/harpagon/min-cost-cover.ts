@@ -123,6 +123,9 @@ export class CoverTable {
     }
     const needRps = rateRps * (1 - COVER_TOLERANCE);
     const limited = limitsInstances.length > 0;
+    // A known cover's cost bounds the search from the start (it is found again, or a cheaper one).
+    const incumbent = this.greedyCost(rateRps, limitsInstances);
+    if (incumbent < upperBoundPerHour) upperBoundPerHour = incumbent * (1 + COVER_TOLERANCE);
     const trail = new Trail();
     let partials: Partial[] = [
       { cost: 0, rps: 0, node: -1, used: limited ? limitsInstances.map(() => 0) : NO_LIMITS },
@@ -173,6 +176,35 @@ export class CoverTable {
     }
     return { costPerHour: best, ids: ids.reverse(), instances: instances.reverse() };
   }
+
+  /**
+   * The cost of a cover found greedily (+∞: none found): the whole rate on the one item that carries
+   * it cheapest, or the bulk (whole instances) on the most cost-efficient item and the remainder on
+   * the item that carries the remainder cheapest. Items on limited hardware kinds are left out.
+   */
+  private greedyCost(rateRps: number, limitsInstances: readonly number[]): number {
+    const { cost: price, rps: capacity, least: fewest, slot: slots } = this;
+    const alone = (i: number, rps: number): number =>
+      (price[i] ?? 0) * Math.max(fewest[i] ?? 1, Math.ceil(rps / (capacity[i] ?? 1) - COVER_TOLERANCE));
+    let bulk = -1;
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.count; i++) {
+      if ((slots[i] ?? -1) >= 0 && limitsInstances.length > 0) continue;
+      if (bulk < 0) bulk = i;
+      best = Math.min(best, alone(i, rateRps));
+    }
+    if (bulk < 0) return best;
+    const n = Math.floor(rateRps / (capacity[bulk] ?? 1) + COVER_TOLERANCE);
+    if (n < (fewest[bulk] ?? 1)) return best;
+    const restRps = rateRps - n * (capacity[bulk] ?? 0);
+    if (restRps <= rateRps * COVER_TOLERANCE) return Math.min(best, n * (price[bulk] ?? 0));
+    let rest = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < this.count; j++) {
+      if (j === bulk || ((slots[j] ?? -1) >= 0 && limitsInstances.length > 0)) continue;
+      rest = Math.min(rest, alone(j, restRps));
+    }
+    return Math.min(best, n * (price[bulk] ?? 0) + rest);
+  }
 }
 
 /**
@@ -203,7 +235,10 @@ export function minCostCover(
 /** The partial choices no other beats on cost, capacity and (if any) limited instances at once. */
 function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Partial[] {
   if (partials.length <= 1) return partials;
-  partials.sort((a, b) => a.cost - b.cost || b.rps - a.rps);
+  let sorted = true;
+  for (let i = 1; i < partials.length && sorted; i++)
+    sorted = byCostThenRps(partials[i - 1]!, partials[i]!) <= 0;
+  if (!sorted) partials.sort(byCostThenRps);
   const rpsSlack = MERGE_TOLERANCE * rateRps;
   const kept: Partial[] = [];
   let bestRps = Number.NEGATIVE_INFINITY;
@@ -221,4 +256,8 @@ function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Par
     if (!beaten) kept.push(p);
   }
   return kept;
+}
+
+function byCostThenRps(a: Partial, b: Partial): number {
+  return a.cost - b.cost || b.rps - a.rps;
 }

@@ -4,11 +4,13 @@
  * dominant configurations (dominant-configs.ts), where a tuple of n instances of configuration k is
  * usable when its batches fill in time with dummies, l_k + fill_k / n ≤ L (n ≥ minInstancesForBudget).
  *
- * The cost only drops at budgets λ(k, n) = l_k + fill_k / n, so `steps` sweeps those in ascending order
- * and solves only where a lower bound says the cost can drop: a solution first usable at λ(k, n) holds
- * exactly n instances of k, so it costs at least n·price_k plus the rest of the rate at the best
- * efficiency usable at λ. Everything L-independent (configurations, their order, the limits) is
- * prepared once, so the split searches can ask for many budgets.
+ * The cost only drops at budgets λ(k, n) = l_k + fill_k / n; `steps` finds them with one solve each
+ * (a sweep down from the loosest budget). At a fixed budget latency no longer matters, only each
+ * configuration's fewest instances there, so a solve first drops every configuration that another
+ * one no dearer per instance, carrying as much and needing no more instances stands in for (the
+ * exchange of dominant-configs.ts at that budget), which leaves the cover a few configurations.
+ * Everything L-independent (configurations, their orders, the limits) is prepared once, so the split
+ * searches can ask for many budgets.
  */
 import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../planning-problem.js';
 import { minInstancesForBudget, tupleConfigs, type TupleConfig } from '../tuple-configs.js';
@@ -18,12 +20,6 @@ import { CoverTable } from './min-cost-cover.js';
 
 /** A drop in cost smaller than this share is rounding, not a breakpoint. */
 const DROP_TOLERANCE = 1e-9;
-/**
- * Without a cost cap or an instance limit, the most instances a configuration is tried with for its
- * latency alone: 4× what its rate needs, at least 64 (only reached when no feasible split is known).
- */
-const UNCAPPED_INSTANCE_FACTOR = 4;
-const UNCAPPED_INSTANCE_FLOOR = 64;
 
 interface Prepared {
   readonly config: TupleConfig;
@@ -37,6 +33,12 @@ export class ModuleCostCurve {
   readonly minBudgetMs: number;
   /** Scratch for the solves. */
   private readonly table: CoverTable;
+  /** Indices into `prepared` by ascending price, then descending capacity. */
+  private readonly byPrice: Int32Array;
+  /** Per configuration of `prepared`: its fewest instances at the budget solved, 0 when left out. */
+  private readonly least: Float64Array;
+  /** The configurations kept so far in a solve, as indices into `prepared`. */
+  private readonly kept: Int32Array;
 
   private constructor(
     /** The module's whole rate (requests per second), fan-out included. */
@@ -44,13 +46,20 @@ export class ModuleCostCurve {
     /** Dominant configurations in ascending $/(req/s). */
     private readonly prepared: readonly Prepared[],
     private readonly limitsInstances: readonly number[],
-    /** Indices into `prepared` by ascending l(b,c), with the best efficiency up to each. */
-    private readonly byLatency: readonly number[],
-    private readonly bestEfficiencyUpTo: Float64Array,
   ) {
     this.table = new CoverTable(prepared.length);
-    const first = prepared[byLatency[0] ?? -1];
-    this.minBudgetMs = rateRps > 0 ? (first?.config.latencyMs ?? Number.POSITIVE_INFINITY) : 0;
+    const order = prepared.map((_, i) => i);
+    order.sort(
+      (a, b) =>
+        (prepared[a]?.config.instanceCostPerHour ?? 0) - (prepared[b]?.config.instanceCostPerHour ?? 0) ||
+        (prepared[b]?.config.instanceRps ?? 0) - (prepared[a]?.config.instanceRps ?? 0) ||
+        a - b,
+    );
+    this.byPrice = Int32Array.from(order);
+    this.least = new Float64Array(prepared.length);
+    this.kept = new Int32Array(prepared.length);
+    const fastest = Math.min(...prepared.map((p) => p.config.latencyMs));
+    this.minBudgetMs = rateRps > 0 ? fastest : 0;
   }
 
   /** The curve of `module` carrying `rateRps` (the module's rate, fan-out included). */
@@ -61,10 +70,9 @@ export class ModuleCostCurve {
       efficiency: config.instanceCostPerHour / config.instanceRps,
     }));
     keyed.sort((a, b) => a.efficiency - b.efficiency || b.config.instanceRps - a.config.instanceRps);
-    const configs = keyed.map((k) => k.config);
     const slots = new Map<string, number>();
     const limits: number[] = [];
-    const prepared = configs.map((config) => {
+    const prepared = keyed.map(({ config }) => {
       const limit = config.hardware.maxInstances;
       let slot = -1;
       if (limit !== undefined) {
@@ -81,83 +89,58 @@ export class ModuleCostCurve {
         limitInstances: limit ?? Number.POSITIVE_INFINITY,
       };
     });
-    const byLatency = prepared.map((_, i) => i);
-    byLatency.sort(
-      (a, b) => (prepared[a]?.config.latencyMs ?? 0) - (prepared[b]?.config.latencyMs ?? 0) || a - b,
-    );
-    const bestEfficiency = new Float64Array(byLatency.length);
-    let best = Number.POSITIVE_INFINITY;
-    byLatency.forEach((i, at) => {
-      const config = prepared[i]?.config;
-      if (config !== undefined) best = Math.min(best, config.instanceCostPerHour / config.instanceRps);
-      bestEfficiency[at] = best;
-    });
-    return new ModuleCostCurve(rateRps, prepared, limits, byLatency, bestEfficiency);
+    return new ModuleCostCurve(rateRps, prepared, limits);
   }
 
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
-    return this.cover(budgetMs, this.rateRps, upperBoundPerHour, -1, this.limitsInstances);
-  }
-
-  /** The cheapest cover of `rateRps` within `budgetMs` below the bound, without configuration `exclude`. */
-  private cover(
-    budgetMs: number,
-    rateRps: number,
-    upperBoundPerHour: number,
-    exclude: number,
-    limitsInstances: readonly number[],
-  ): ModuleSolution | undefined {
-    const table = this.table;
+    const { prepared, least, kept, table } = this;
+    // Usable configurations by price; keep those no kept one stands in for (no dearer: price order).
+    let keptCount = 0;
+    least.fill(0);
+    for (const i of this.byPrice) {
+      const p = prepared[i];
+      if (p === undefined) continue;
+      const n = minInstancesForBudget(p.config, budgetMs);
+      if (!Number.isFinite(n) || n > p.limitInstances) continue;
+      if (!(n * p.config.instanceCostPerHour < upperBoundPerHour)) continue;
+      if (this.standsIn(keptCount, p, n)) continue;
+      least[i] = n;
+      kept[keptCount++] = i;
+    }
     table.clear();
-    this.prepared.forEach((p, i) => {
-      if (i === exclude) return;
-      const least = minInstancesForBudget(p.config, budgetMs);
-      if (!Number.isFinite(least) || least > p.limitInstances) return;
-      if (!(least * p.config.instanceCostPerHour < upperBoundPerHour)) return;
-      table.push(p.config.instanceCostPerHour, p.config.instanceRps, least, p.limitSlot, i);
+    prepared.forEach((p, i) => {
+      const n = least[i] ?? 0;
+      if (n > 0) table.push(p.config.instanceCostPerHour, p.config.instanceRps, n, p.limitSlot, i);
     });
-    const cover = table.solve(rateRps, limitsInstances, upperBoundPerHour);
+    const cover = table.solve(this.rateRps, this.limitsInstances, upperBoundPerHour);
     if (cover === undefined) return undefined;
     const tuples: { config: TupleConfig; instances: number }[] = [];
     cover.ids.forEach((id, k) => {
-      const config = this.prepared[id]?.config;
+      const config = prepared[id]?.config;
       if (config !== undefined) tuples.push({ config, instances: cover.instances[k] ?? 0 });
     });
     return { costPerHour: cover.costPerHour, tuples };
   }
 
   /**
-   * The cheapest solution first usable at `budgetMs` through `candidate`: exactly its instances of its
-   * configuration plus the cheapest cover of the rest by the others (a batch-1 configuration has no
-   * instance count tied to the budget, so then every solution at the budget is searched).
+   * Whether one of the first `keptCount` kept configurations can take the place of `p` needing `n`
+   * instances at this budget: as many requests per instance, no more instances, and its instances
+   * count against the same limit or none.
    */
-  private solveThrough(
-    budgetMs: number,
-    candidate: { readonly index: number; readonly instances: number },
-    upperBoundPerHour: number,
-  ): ModuleSolution | undefined {
-    const p = this.prepared[candidate.index];
-    if (p === undefined) return undefined;
-    if (p.fillMs === 0) return this.solveAt(budgetMs, upperBoundPerHour);
-    const own = { config: p.config, instances: candidate.instances };
-    const ownCost = candidate.instances * p.config.instanceCostPerHour;
-    if (!(ownCost < upperBoundPerHour)) return undefined;
-    const restRps = this.rateRps - candidate.instances * p.config.instanceRps;
-    if (restRps <= this.rateRps * 1e-9) return { costPerHour: ownCost, tuples: [own] };
-    const limits =
-      p.limitSlot < 0
-        ? this.limitsInstances
-        : this.limitsInstances.map((l, s) => (s === p.limitSlot ? l - candidate.instances : l));
-    const rest = this.cover(budgetMs, restRps, upperBoundPerHour - ownCost, candidate.index, limits);
-    if (rest === undefined) return undefined;
-    const tuples = [own, ...rest.tuples].sort(
-      (a, b) =>
-        a.config.instanceCostPerHour / a.config.instanceRps -
-        b.config.instanceCostPerHour / b.config.instanceRps,
-    );
-    return { costPerHour: ownCost + rest.costPerHour, tuples };
+  private standsIn(keptCount: number, p: Prepared, n: number): boolean {
+    for (let k = 0; k < keptCount; k++) {
+      const q = this.prepared[this.kept[k] ?? -1];
+      if (q === undefined) continue;
+      if (
+        q.config.instanceRps >= p.config.instanceRps &&
+        (this.least[this.kept[k] ?? -1] ?? 0) <= n &&
+        (q.limitSlot === p.limitSlot || q.limitSlot < 0)
+      )
+        return true;
+    }
+    return false;
   }
 
   /** The minimum cost within `budgetMs` in $/h; +∞ when nothing carries the rate in time. */
@@ -167,8 +150,12 @@ export class ModuleCostCurve {
 
   /**
    * Every breakpoint of the cost in [`loMs`, `hiMs`] whose cost is at most `capPerHour`: the first is
-   * the smallest budget at which the module costs no more than the cap. The cap also bounds the
-   * instances tried per configuration; give a finite one (a known plan's cost) where possible.
+   * the smallest budget at which the module costs no more than the cap.
+   *
+   * Swept from `hiMs` down, one solve per breakpoint: the cheapest cover at budget L needs only
+   * λ* = max over its tuples of l + fill/n ≤ L, so the cost is the same on [λ*, L] and the next
+   * breakpoint down starts at the largest λ(k, n) below λ*. The sweep stops where the cost passes the
+   * cap (tighter budgets only cost more) or no budget at or above `loMs` is left.
    */
   steps(loMs: number, hiMs: number, capPerHour: number): CostSteps {
     if (!(this.rateRps > 0)) {
@@ -178,85 +165,51 @@ export class ModuleCostCurve {
         solutions: [{ costPerHour: 0, tuples: [] }],
       };
     }
-    const candidates = this.candidates(loMs, hiMs, capPerHour);
+    const bound = capPerHour * (1 + DROP_TOLERANCE);
     const budgetsMs: number[] = [];
     const costsPerHour: number[] = [];
     const solutions: ModuleSolution[] = [];
-    const capLimit = capPerHour * (1 + DROP_TOLERANCE);
-    let current = Number.POSITIVE_INFINITY;
-    let latencyAt = 0;
-    let bestEfficiency = Number.POSITIVE_INFINITY;
-    for (let g = 0; g < candidates.length;) {
-      // A group of (numerically) equal budgets: solve once at the largest.
-      const first = candidates[g];
-      if (first === undefined) break;
-      let end = g + 1;
-      while (end < candidates.length && (candidates[end]?.budgetMs ?? 0) <= first.budgetMs * (1 + 1e-12))
-        end++;
-      const budgetMs = candidates[end - 1]?.budgetMs ?? first.budgetMs;
-      while (latencyAt < this.byLatency.length) {
-        const config = this.prepared[this.byLatency[latencyAt] ?? 0]?.config;
-        if (config === undefined || config.latencyMs > budgetMs) break;
-        bestEfficiency = this.bestEfficiencyUpTo[latencyAt] ?? bestEfficiency;
-        latencyAt++;
+    let budgetMs: number | undefined = hiMs;
+    while (budgetMs !== undefined && budgetMs >= loMs * (1 - 1e-12)) {
+      const found = this.solveAt(budgetMs, bound);
+      if (found === undefined) break;
+      let needMs = 0;
+      for (const { config, instances } of found.tuples)
+        needMs = Math.max(needMs, config.latencyMs + fillMsOf(config) / instances);
+      needMs = Math.min(needMs, budgetMs);
+      const last = costsPerHour.length - 1;
+      if (last >= 0 && found.costPerHour <= (costsPerHour[last] ?? 0) * (1 + DROP_TOLERANCE)) {
+        // The same cost at a tighter budget: the step starts lower than the last solve showed.
+        budgetsMs[last] = needMs;
+        solutions[last] = found;
+      } else {
+        budgetsMs.push(needMs);
+        costsPerHour.push(found.costPerHour);
+        solutions.push(found);
       }
-      let limit = Math.min(current * (1 - DROP_TOLERANCE), capLimit);
-      let found: ModuleSolution | undefined;
-      for (let c = g; c < end; c++) {
-        const candidate = candidates[c];
-        const p = this.prepared[candidate?.index ?? -1];
-        if (candidate === undefined || p === undefined) continue;
-        const rest = Math.max(0, this.rateRps - candidate.instances * p.config.instanceRps);
-        const bound = candidate.instances * p.config.instanceCostPerHour + rest * bestEfficiency;
-        if (!(bound < limit)) continue;
-        const solution = this.solveThrough(budgetMs, candidate, limit);
-        if (solution === undefined) continue;
-        found = solution;
-        limit = solution.costPerHour;
-      }
-      g = end;
-      if (found === undefined) continue;
-      budgetsMs.push(budgetMs);
-      costsPerHour.push(found.costPerHour);
-      solutions.push(found);
-      current = found.costPerHour;
+      budgetMs = this.budgetBelow(needMs, found.costPerHour < bound ? bound : found.costPerHour);
     }
+    budgetsMs.reverse();
+    costsPerHour.reverse();
+    solutions.reverse();
     return { budgetsMs, costsPerHour, solutions };
   }
 
-  /** Every (configuration, instances) whose fill-in-time budget λ lies in [lo, hi], by ascending λ. */
-  private candidates(
-    loMs: number,
-    hiMs: number,
-    capPerHour: number,
-  ): { budgetMs: number; index: number; instances: number }[] {
-    const out: { budgetMs: number; index: number; instances: number }[] = [];
-    this.prepared.forEach((p, index) => {
-      const { latencyMs, instanceCostPerHour, instanceRps } = p.config;
-      if (latencyMs > hiMs) return;
-      const byCost =
-        instanceCostPerHour > 0 && Number.isFinite(capPerHour)
-          ? Math.floor((capPerHour * (1 + DROP_TOLERANCE)) / instanceCostPerHour)
-          : Number.POSITIVE_INFINITY;
-      let most = Math.min(p.limitInstances, byCost);
-      if (!Number.isFinite(most)) {
-        const needed = Math.ceil(this.rateRps / instanceRps);
-        most = Math.max(UNCAPPED_INSTANCE_FLOOR, UNCAPPED_INSTANCE_FACTOR * needed);
-      }
-      if (p.fillMs === 0) {
-        if (most >= 1 && latencyMs >= loMs) out.push({ budgetMs: latencyMs, index, instances: 1 });
-        return;
-      }
-      const slackMs = hiMs - latencyMs;
-      if (!(slackMs > 0)) return;
-      const fewest = Math.max(1, Math.ceil(p.fillMs / slackMs - 1e-9));
-      for (let n = fewest; n <= most; n++) {
-        const budgetMs = latencyMs + p.fillMs / n;
-        if (budgetMs < loMs) break;
-        out.push({ budgetMs, index, instances: n });
-      }
-    });
-    out.sort((a, b) => a.budgetMs - b.budgetMs);
-    return out;
+  /**
+   * The largest budget strictly below `ms` at which some configuration's fewest instances for the
+   * budget, l + fill / n, is met exactly with n instances it may hold and that cost under `bound`.
+   */
+  private budgetBelow(ms: number, bound: number): number | undefined {
+    const below = ms * (1 - 1e-12) - 1e-12;
+    let best: number | undefined;
+    for (const p of this.prepared) {
+      const { latencyMs, instanceCostPerHour } = p.config;
+      if (!(below > latencyMs)) continue;
+      const n = p.fillMs === 0 ? 1 : Math.floor(p.fillMs / (below - latencyMs)) + 1;
+      if (n > p.limitInstances || !(n * instanceCostPerHour < bound)) continue;
+      const needMs = latencyMs + p.fillMs / n;
+      if (needMs <= below && (best === undefined || needMs > best)) best = needMs;
+    }
+    return best;
   }
 }
