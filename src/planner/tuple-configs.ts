@@ -42,21 +42,61 @@ export function tupleConfigs(problem: PlanningProblem, module: PlanningModule, r
         for (const batch of batches) {
           const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
           if (latencyMs === undefined || !(latencyMs > 0)) continue;
-          out.push({
-            module: module.name,
-            variant,
-            hardware,
-            cores,
-            batch,
-            latencyMs,
-            instanceRps: instanceCapacityRps(latencyMs, batch, rho),
-            instanceCostPerHour: tupleCostPerHour(hardware, cores, 1),
-          });
+          out.push(configOf(module, variant, hardware, cores, batch, latencyMs, rho));
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * Per (hardware, cores, batch), the configuration of the fastest variant there (the first of equals
+ * in variant order), in hardware, cores, batch order: what a planner that ignores accuracy needs.
+ */
+export function fastestConfigs(problem: PlanningProblem, module: PlanningModule, rho: number): TupleConfig[] {
+  const out: TupleConfig[] = [];
+  const batches = batchOptionsOf(module);
+  for (const hardware of problem.hardware) {
+    const variants = module.variants.filter((v) => v.latency[hardware.name] !== undefined);
+    for (const cores of coreOptionsOf(hardware)) {
+      for (const batch of batches) {
+        let fastest: PlanningVariant | undefined;
+        let fastestMs = Number.POSITIVE_INFINITY;
+        for (const variant of variants) {
+          const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
+          if (latencyMs !== undefined && latencyMs > 0 && latencyMs < fastestMs) {
+            fastest = variant;
+            fastestMs = latencyMs;
+          }
+        }
+        if (fastest !== undefined)
+          out.push(configOf(module, fastest, hardware, cores, batch, fastestMs, rho));
+      }
+    }
+  }
+  return out;
+}
+
+function configOf(
+  module: PlanningModule,
+  variant: PlanningVariant,
+  hardware: HardwareSpec,
+  cores: number,
+  batch: number,
+  latencyMs: number,
+  rho: number,
+): TupleConfig {
+  return {
+    module: module.name,
+    variant,
+    hardware,
+    cores,
+    batch,
+    latencyMs,
+    instanceRps: instanceCapacityRps(latencyMs, batch, rho),
+    instanceCostPerHour: tupleCostPerHour(hardware, cores, 1),
+  };
 }
 
 /**

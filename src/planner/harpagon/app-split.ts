@@ -6,14 +6,13 @@
  * it leave when every other module there takes its lo. Its cost at hi_m is a lower bound LB_m in any
  * plan. A start split (each module lo_m plus an even share of the tightest path slack through it, so
  * every path fits) gives a feasible cost UB; then no optimal plan gives m more than
- * cap_m = UB − Σ_{j≠m} LB_j, so only breakpoints costing at most cap_m are kept. The first of them is the
- * greedy's "smallest feasible budget" (our reading: with dummies every budget above l(b,c) is feasible
- * at some price, so "feasible" means within what a known plan costs).
+ * cap_m = UB − Σ_{j≠m} LB_j, so only breakpoints costing at most cap_m are kept, found by a sweep down
+ * from hi_m as far as a split asks (the exact split takes them all).
  */
 import { appGraph } from '../app-graph.js';
 import type { PlanningApp, PlanningModule, PlanningProblem } from '../planning-problem.js';
 import { SPLIT_TOLERANCE, type CostSteps } from './cost-steps.js';
-import { ModuleCostCurve } from './module-cost-curve.js';
+import { ModuleCostCurve, type DescendingSteps } from './module-cost-curve.js';
 
 export interface AppSplit {
   readonly app: PlanningApp;
@@ -31,8 +30,8 @@ export interface AppSplit {
   readonly lowerCostsPerHour: readonly number[];
   /** Cost of the start split, a feasible plan, $/h. */
   readonly upperCostPerHour: number;
-  /** Each module's breakpoints within its range costing at most its cap. */
-  readonly steps: readonly CostSteps[];
+  /** Each module's breakpoints within its range costing at most its cap, loosest first, as asked. */
+  readonly sweeps: readonly DescendingSteps[];
 }
 
 /** The split inputs of `app`, or a sentence naming why no split can work. */
@@ -85,13 +84,22 @@ export function prepareAppSplit(problem: PlanningProblem, app: PlanningApp): App
   });
   const upperCostPerHour = curves.reduce((s, curve, m) => s + curve.costAt(startMs[m] ?? 0), 0);
   const lowerTotal = lowerCostsPerHour.reduce((s, c) => s + c, 0);
-  const steps = curves.map((curve, m) =>
-    curve.steps(loMs[m] ?? 0, hiMs[m] ?? 0, upperCostPerHour - (lowerTotal - (lowerCostsPerHour[m] ?? 0))),
+  const sweeps = curves.map((curve, m) =>
+    curve.sweepDown(
+      loMs[m] ?? 0,
+      hiMs[m] ?? 0,
+      upperCostPerHour - (lowerTotal - (lowerCostsPerHour[m] ?? 0)),
+    ),
   );
-  const empty = steps.findIndex((s) => s.budgetsMs.length === 0);
+  const empty = sweeps.findIndex((s) => !s.has(0));
   if (empty >= 0)
     return `module '${names[empty]}': no budget within ${round(hiMs[empty] ?? 0)} ms carries its ${round(ratesRps[empty] ?? 0)} req/s`;
-  return { app, sloMs, names, ratesRps, curves, paths, hiMs, lowerCostsPerHour, upperCostPerHour, steps };
+  return { app, sloMs, names, ratesRps, curves, paths, hiMs, lowerCostsPerHour, upperCostPerHour, sweeps };
+}
+
+/** Every module's breakpoints within its range and cap, ascending (the whole sweeps). */
+export function allSteps(prepared: AppSplit): CostSteps[] {
+  return prepared.sweeps.map((s) => s.all());
 }
 
 function round(x: number): number {

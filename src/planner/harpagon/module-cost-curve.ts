@@ -13,13 +13,15 @@
  * searches can ask for many budgets.
  */
 import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../planning-problem.js';
-import { minInstancesForBudget, tupleConfigs, type TupleConfig } from '../tuple-configs.js';
+import { fastestConfigs, minInstancesForBudget, type TupleConfig } from '../tuple-configs.js';
 import type { CostSteps, ModuleSolution } from './cost-steps.js';
 import { dominantConfigs, fillMsOf } from './dominant-configs.js';
 import { CoverTable } from './min-cost-cover.js';
 
 /** A drop in cost smaller than this share is rounding, not a breakpoint. */
 const DROP_TOLERANCE = 1e-9;
+/** Prices within this share count as multiples of one another (a 2-core price is 2 1-core prices). */
+const STAND_IN_TOLERANCE = 1e-9;
 
 interface Prepared {
   readonly config: TupleConfig;
@@ -37,8 +39,11 @@ export class ModuleCostCurve {
   private readonly byPrice: Int32Array;
   /** Per configuration of `prepared`: its fewest instances at the budget solved, 0 when left out. */
   private readonly least: Float64Array;
-  /** The configurations kept so far in a solve, as indices into `prepared`. */
-  private readonly kept: Int32Array;
+  /** Per configuration kept so far in a solve: its price, capacity, fewest instances and limit slot. */
+  private readonly keptPrice: Float64Array;
+  private readonly keptRps: Float64Array;
+  private readonly keptLeast: Float64Array;
+  private readonly keptSlot: Int32Array;
 
   private constructor(
     /** The module's whole rate (requests per second), fan-out included. */
@@ -57,14 +62,18 @@ export class ModuleCostCurve {
     );
     this.byPrice = Int32Array.from(order);
     this.least = new Float64Array(prepared.length);
-    this.kept = new Int32Array(prepared.length);
-    const fastest = Math.min(...prepared.map((p) => p.config.latencyMs));
+    this.keptPrice = new Float64Array(prepared.length);
+    this.keptRps = new Float64Array(prepared.length);
+    this.keptLeast = new Float64Array(prepared.length);
+    this.keptSlot = new Int32Array(prepared.length);
+    let fastest = Number.POSITIVE_INFINITY;
+    for (const p of prepared) fastest = Math.min(fastest, p.config.latencyMs);
     this.minBudgetMs = rateRps > 0 ? fastest : 0;
   }
 
   /** The curve of `module` carrying `rateRps` (the module's rate, fan-out included). */
   static of(problem: PlanningProblem, module: PlanningModule, rateRps: number): ModuleCostCurve {
-    const dominant = dominantConfigs(tupleConfigs(problem, module, utilisationCapOf(problem)));
+    const dominant = dominantConfigs(fastestConfigs(problem, module, utilisationCapOf(problem)));
     const keyed = dominant.map((config) => ({
       config,
       efficiency: config.instanceCostPerHour / config.instanceRps,
@@ -95,19 +104,38 @@ export class ModuleCostCurve {
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
-    const { prepared, least, kept, table } = this;
-    // Usable configurations by price; keep those no kept one stands in for (no dearer: price order).
-    let keptCount = 0;
+    const { prepared, least, keptPrice, keptRps, keptLeast, keptSlot, table } = this;
+    // Usable configurations by price; keep those no kept one (no dearer: price order) stands in for:
+    // k of its instances for one, k the most its price allows, carrying as much, needing no more
+    // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
+    let kept = 0;
     least.fill(0);
     for (const i of this.byPrice) {
       const p = prepared[i];
       if (p === undefined) continue;
       const n = minInstancesForBudget(p.config, budgetMs);
       if (!Number.isFinite(n) || n > p.limitInstances) continue;
-      if (!(n * p.config.instanceCostPerHour < upperBoundPerHour)) continue;
-      if (this.standsIn(keptCount, p, n)) continue;
+      const price = p.config.instanceCostPerHour;
+      if (!(n * price < upperBoundPerHour)) continue;
+      const rps = p.config.instanceRps;
+      const slot = p.limitSlot;
+      let standsIn = false;
+      for (let k = 0; k < kept && !standsIn; k++) {
+        const q = keptPrice[k] ?? 0;
+        const times = q > 0 ? Math.floor((price / q) * (1 + STAND_IN_TOLERANCE)) : 1;
+        const same = times === 1 && keptSlot[k] === slot;
+        standsIn =
+          times * (keptRps[k] ?? 0) >= rps &&
+          (keptLeast[k] ?? 0) <= times * n &&
+          (same || (keptSlot[k] ?? 0) < 0);
+      }
+      if (standsIn) continue;
       least[i] = n;
-      kept[keptCount++] = i;
+      keptPrice[kept] = price;
+      keptRps[kept] = rps;
+      keptLeast[kept] = n;
+      keptSlot[kept] = slot;
+      kept++;
     }
     table.clear();
     prepared.forEach((p, i) => {
@@ -124,25 +152,6 @@ export class ModuleCostCurve {
     return { costPerHour: cover.costPerHour, tuples };
   }
 
-  /**
-   * Whether one of the first `keptCount` kept configurations can take the place of `p` needing `n`
-   * instances at this budget: as many requests per instance, no more instances, and its instances
-   * count against the same limit or none.
-   */
-  private standsIn(keptCount: number, p: Prepared, n: number): boolean {
-    for (let k = 0; k < keptCount; k++) {
-      const q = this.prepared[this.kept[k] ?? -1];
-      if (q === undefined) continue;
-      if (
-        q.config.instanceRps >= p.config.instanceRps &&
-        (this.least[this.kept[k] ?? -1] ?? 0) <= n &&
-        (q.limitSlot === p.limitSlot || q.limitSlot < 0)
-      )
-        return true;
-    }
-    return false;
-  }
-
   /** The minimum cost within `budgetMs` in $/h; +∞ when nothing carries the rate in time. */
   costAt(budgetMs: number): number {
     return this.solveAt(budgetMs)?.costPerHour ?? Number.POSITIVE_INFINITY;
@@ -151,55 +160,24 @@ export class ModuleCostCurve {
   /**
    * Every breakpoint of the cost in [`loMs`, `hiMs`] whose cost is at most `capPerHour`: the first is
    * the smallest budget at which the module costs no more than the cap.
-   *
-   * Swept from `hiMs` down, one solve per breakpoint: the cheapest cover at budget L needs only
-   * λ* = max over its tuples of l + fill/n ≤ L, so the cost is the same on [λ*, L] and the next
-   * breakpoint down starts at the largest λ(k, n) below λ*. The sweep stops where the cost passes the
-   * cap (tighter budgets only cost more) or no budget at or above `loMs` is left.
    */
   steps(loMs: number, hiMs: number, capPerHour: number): CostSteps {
-    if (!(this.rateRps > 0)) {
-      return {
-        budgetsMs: [Math.max(0, loMs)],
-        costsPerHour: [0],
-        solutions: [{ costPerHour: 0, tuples: [] }],
-      };
-    }
-    const bound = capPerHour * (1 + DROP_TOLERANCE);
-    const budgetsMs: number[] = [];
-    const costsPerHour: number[] = [];
-    const solutions: ModuleSolution[] = [];
-    let budgetMs: number | undefined = hiMs;
-    while (budgetMs !== undefined && budgetMs >= loMs * (1 - 1e-12)) {
-      const found = this.solveAt(budgetMs, bound);
-      if (found === undefined) break;
-      let needMs = 0;
-      for (const { config, instances } of found.tuples)
-        needMs = Math.max(needMs, config.latencyMs + fillMsOf(config) / instances);
-      needMs = Math.min(needMs, budgetMs);
-      const last = costsPerHour.length - 1;
-      if (last >= 0 && found.costPerHour <= (costsPerHour[last] ?? 0) * (1 + DROP_TOLERANCE)) {
-        // The same cost at a tighter budget: the step starts lower than the last solve showed.
-        budgetsMs[last] = needMs;
-        solutions[last] = found;
-      } else {
-        budgetsMs.push(needMs);
-        costsPerHour.push(found.costPerHour);
-        solutions.push(found);
-      }
-      budgetMs = this.budgetBelow(needMs, found.costPerHour < bound ? bound : found.costPerHour);
-    }
-    budgetsMs.reverse();
-    costsPerHour.reverse();
-    solutions.reverse();
-    return { budgetsMs, costsPerHour, solutions };
+    return this.sweepDown(loMs, hiMs, capPerHour).all();
+  }
+
+  /**
+   * The breakpoints of [`loMs`, `hiMs`] costing at most `capPerHour`, loosest first, found as asked
+   * for (DescendingSteps).
+   */
+  sweepDown(loMs: number, hiMs: number, capPerHour: number): DescendingSteps {
+    return new DescendingSteps(this, loMs, hiMs, capPerHour);
   }
 
   /**
    * The largest budget strictly below `ms` at which some configuration's fewest instances for the
    * budget, l + fill / n, is met exactly with n instances it may hold and that cost under `bound`.
    */
-  private budgetBelow(ms: number, bound: number): number | undefined {
+  budgetBelow(ms: number, bound: number): number | undefined {
     const below = ms * (1 - 1e-12) - 1e-12;
     let best: number | undefined;
     for (const p of this.prepared) {
@@ -211,5 +189,96 @@ export class ModuleCostCurve {
       if (needMs <= below && (best === undefined || needMs > best)) best = needMs;
     }
     return best;
+  }
+}
+
+/**
+ * A module's breakpoints swept down from the loosest budget, one solve each, computed only as far as
+ * asked: the cheapest cover at budget L needs only λ* = max over its tuples of l + fill/n ≤ L, so the
+ * cost is the same on [λ*, L] and the next breakpoint down starts at the largest λ(k, n) below λ*.
+ * The sweep ends where the cost passes the cap (tighter budgets only cost more) or no budget at or
+ * above the lowest is left. Breakpoint k (0: the loosest) is final once k + 1 is known or the sweep
+ * has ended: a solve at a tighter budget may find the same cost, which moves k's budget down.
+ */
+export class DescendingSteps {
+  private readonly budgetsMs: number[] = [];
+  private readonly costsPerHour: number[] = [];
+  private readonly solutions: ModuleSolution[] = [];
+  private nextMs: number | undefined;
+  private readonly bound: number;
+
+  constructor(
+    private readonly curve: ModuleCostCurve,
+    private readonly loMs: number,
+    hiMs: number,
+    capPerHour: number,
+  ) {
+    this.bound = capPerHour * (1 + DROP_TOLERANCE);
+    if (curve.rateRps > 0) this.nextMs = hiMs;
+    else {
+      this.budgetsMs.push(Math.max(0, loMs));
+      this.costsPerHour.push(0);
+      this.solutions.push({ costPerHour: 0, tuples: [] });
+    }
+  }
+
+  /** Breakpoints final so far. */
+  get known(): number {
+    return this.nextMs === undefined ? this.budgetsMs.length : Math.max(0, this.budgetsMs.length - 1);
+  }
+
+  /** Whether breakpoint `k` exists (sweeping down as far as needed to tell). */
+  has(k: number): boolean {
+    while (this.nextMs !== undefined && this.budgetsMs.length <= k + 1) this.advance();
+    return k < this.budgetsMs.length;
+  }
+
+  /** Budget of breakpoint `k`, ms (call `has(k)` first). */
+  budgetMs(k: number): number {
+    return this.budgetsMs[k] ?? Number.NaN;
+  }
+
+  /** Cost of breakpoint `k`, $/h (call `has(k)` first). */
+  costPerHour(k: number): number {
+    return this.costsPerHour[k] ?? Number.NaN;
+  }
+
+  /** Every breakpoint, swept to the end, as `CostSteps` (ascending budgets). */
+  all(): CostSteps {
+    while (this.nextMs !== undefined) this.advance();
+    return this.ascending();
+  }
+
+  /** The final breakpoints as `CostSteps` (ascending budgets); index i there is `known − 1 − i` here. */
+  ascending(): CostSteps {
+    const n = this.known;
+    return {
+      budgetsMs: this.budgetsMs.slice(0, n).reverse(),
+      costsPerHour: this.costsPerHour.slice(0, n).reverse(),
+      solutions: this.solutions.slice(0, n).reverse(),
+    };
+  }
+
+  private advance(): void {
+    const budgetMs = this.nextMs;
+    this.nextMs = undefined;
+    if (budgetMs === undefined || budgetMs < this.loMs * (1 - 1e-12)) return;
+    const found = this.curve.solveAt(budgetMs, this.bound);
+    if (found === undefined) return;
+    let needMs = 0;
+    for (const { config, instances } of found.tuples)
+      needMs = Math.max(needMs, config.latencyMs + fillMsOf(config) / instances);
+    needMs = Math.min(needMs, budgetMs);
+    const last = this.costsPerHour.length - 1;
+    if (last >= 0 && found.costPerHour <= (this.costsPerHour[last] ?? 0) * (1 + DROP_TOLERANCE)) {
+      // The same cost at a tighter budget: the step starts lower than the last solve showed.
+      this.budgetsMs[last] = needMs;
+      this.solutions[last] = found;
+    } else {
+      this.budgetsMs.push(needMs);
+      this.costsPerHour.push(found.costPerHour);
+      this.solutions.push(found);
+    }
+    this.nextMs = this.curve.budgetBelow(needMs, this.bound);
   }
 }

@@ -13,10 +13,10 @@
 import { infeasiblePlan, type Plan, type PlanModule } from '../plan.js';
 import { assemblePlan, indexProblem } from '../planning-model.js';
 import type { PlanningProblem } from '../planning-problem.js';
-import { prepareAppSplit, type AppSplit } from './app-split.js';
+import { allSteps, prepareAppSplit, type AppSplit } from './app-split.js';
 import { stepsFrom, type CostSteps } from './cost-steps.js';
 import { exactSplit } from './exact-split.js';
-import { greedySplit } from './greedy-split.js';
+import { descendingSplit, greedySplit } from './greedy-split.js';
 import { moduleTuples } from './module-min-cost.js';
 import { reassignLatency } from './reassign-latency.js';
 
@@ -56,23 +56,33 @@ function chooseSplit(
   prepared: AppSplit,
   split: HarpagonSplit,
 ): { steps: readonly CostSteps[]; indices: readonly number[] } | undefined {
-  const greedy = greedySplit(prepared.steps, prepared.paths, prepared.sloMs);
-  if (split === 'greedy')
-    return greedy === undefined ? undefined : { steps: prepared.steps, indices: greedy };
+  if (split === 'greedy') {
+    const down = descendingSplit(prepared.sweeps, prepared.paths, prepared.sloMs);
+    if (down !== undefined) {
+      // Only the breakpoints the down pass visited are known; the up pass moves within them.
+      const steps = prepared.sweeps.map((s) => s.ascending());
+      const start = steps.map((s, m) => s.budgetsMs.length - 1 - (down[m] ?? 0));
+      const indices = greedySplit(steps, prepared.paths, prepared.sloMs, start);
+      if (indices !== undefined) return { steps, indices };
+    }
+  }
+  const all = allSteps(prepared);
+  const greedy = greedySplit(all, prepared.paths, prepared.sloMs);
+  if (split === 'greedy') return greedy === undefined ? undefined : { steps: all, indices: greedy };
   // The greedy's cost bounds the optimum: drop the breakpoints that cannot be part of a cheaper plan.
   const greedyCost =
     greedy === undefined
       ? prepared.upperCostPerHour
-      : greedy.reduce((s, i, m) => s + (prepared.steps[m]?.costsPerHour[i] ?? 0), 0);
+      : greedy.reduce((s, i, m) => s + (all[m]?.costsPerHour[i] ?? 0), 0);
   const lowerTotal = prepared.lowerCostsPerHour.reduce((s, c) => s + c, 0);
-  const steps = prepared.steps.map((s, m) => {
+  const steps = all.map((s, m) => {
     const cap = (greedyCost - (lowerTotal - (prepared.lowerCostsPerHour[m] ?? 0))) * (1 + 1e-9);
     const from = s.costsPerHour.findIndex((c) => c <= cap);
     return from <= 0 ? s : stepsFrom(s, from);
   });
   const exact = exactSplit(steps, prepared.paths, prepared.sloMs, greedyCost * (1 + 1e-9));
   if (exact !== undefined) return { steps, indices: exact.indices };
-  return greedy === undefined ? undefined : { steps: prepared.steps, indices: greedy };
+  return greedy === undefined ? undefined : { steps: all, indices: greedy };
 }
 
 function planModules(

@@ -7,8 +7,14 @@ import { stepAt } from '../../../src/planner/harpagon/cost-steps.js';
 import { ModuleCostCurve } from '../../../src/planner/harpagon/module-cost-curve.js';
 import { moduleMinCost } from '../../../src/planner/harpagon/module-min-cost.js';
 import { assemblePlan, checkPlan } from '../../../src/planner/planning-model.js';
-import type { PlanningProblem } from '../../../src/planner/planning-problem.js';
-import { randomSmallPipeline, uniform } from './harpagon-random-problems.js';
+import { minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
+import {
+  utilisationCapOf,
+  type PlanningModule,
+  type PlanningProblem,
+} from '../../../src/planner/planning-problem.js';
+import { minInstancesForBudget, tupleConfigs } from '../../../src/planner/tuple-configs.js';
+import { integer, randomSmallPipeline, uniform } from './harpagon-random-problems.js';
 
 // l(b, c) = 10·b/c + 2 ms, $1 per core-hour, batches 4 and 8 only: every tuple batches.
 // At ρ = 0.9, cores 4 batch 4: l = 12, 300 req/s, fill 10 ms; cores 3 batch 4: l = 15.33, 234.8 req/s,
@@ -148,5 +154,60 @@ describe('ModuleCostCurve', () => {
       }
     }
     expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('at any budget costs what the cover of every configuration costs (the budget-fixed stand-ins drop nothing needed)', () => {
+    // Every configuration of the module as a cover item with its fewest instances at the budget, no
+    // dominance applied: minCostCover of those is the module's true minimum at that budget.
+    const direct = (random: PlanningProblem, module: PlanningModule, rateRps: number, budgetMs: number) => {
+      const slots = new Map<string, number>();
+      const limits: number[] = [];
+      const items: CoverItem[] = [];
+      for (const config of tupleConfigs(random, module, utilisationCapOf(random))) {
+        const least = minInstancesForBudget(config, budgetMs);
+        const limit = config.hardware.maxInstances;
+        if (!Number.isFinite(least) || least > (limit ?? Infinity)) continue;
+        let slot = -1;
+        if (limit !== undefined) {
+          slot = slots.get(config.hardware.name) ?? limits.length;
+          if (slot === limits.length) {
+            slots.set(config.hardware.name, slot);
+            limits.push(limit);
+          }
+        }
+        items.push({ ...config, minInstances: least, limitSlot: slot });
+      }
+      return minCostCover(items, rateRps, limits)?.costPerHour ?? Number.POSITIVE_INFINITY;
+    };
+    let compared = 0;
+    let limited = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const rng = SeededRng.stream(seed, 'curve-direct');
+      const drawn = randomSmallPipeline(rng, false, [5, 600]);
+      // Half of them with instance limits on some hardware kinds.
+      const random =
+        seed % 2 === 0
+          ? drawn
+          : {
+              ...drawn,
+              hardware: drawn.hardware.map((h) =>
+                rng.next() < 0.7 ? { ...h, maxInstances: integer(rng, 1, 6) } : h,
+              ),
+            };
+      const module = random.modules[0]!;
+      const rateRps = uniform(rng, 5, 600);
+      const c = ModuleCostCurve.of(random, module, rateRps);
+      if (random.hardware.some((h) => h.maxInstances !== undefined)) limited++;
+      for (let k = 0; k < 8; k++) {
+        const budgetMs = c.minBudgetMs * uniform(rng, 1, 5);
+        const expected = direct(random, module, rateRps, budgetMs);
+        const cost = c.costAt(budgetMs);
+        if (Number.isFinite(expected)) expect(cost, `seed ${seed} at ${budgetMs}`).toBeCloseTo(expected, 9);
+        else expect(cost, `seed ${seed} at ${budgetMs}`).toBe(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBe(2400);
+    expect(limited).toBeGreaterThan(20);
   });
 });

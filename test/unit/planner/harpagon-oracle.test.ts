@@ -2,7 +2,7 @@
 // a fan-out and a diamond; 1-2 hardware kinds incl. a fixed GPU-like kind; 2-3 core options; 2-4
 // batch options; sometimes a binding $/h budget): harpagon-exact's cost equals the optimum and it is
 // feasible exactly when the oracle is; every feasible plan passes checkPlan; the greedy's share of
-// optimal plans is printed and floored (the paper reports 91.5%).
+// optimal plans is printed and floored at the 95% goal (the paper reports 91.5%).
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../../src/core/seeded-rng.js';
 import { appGraph } from '../../../src/planner/app-graph.js';
@@ -80,6 +80,6 @@ describe('harpagon vs the brute-force oracle', () => {
     expect(failures).toEqual([]);
     expect(feasible).toBeGreaterThan(PROBLEMS / 2);
     expect(Math.min(multiTuple, padded, graphs, overBudget)).toBeGreaterThan(20);
-    expect(share).toBeGreaterThanOrEqual(0.85);
+    expect(share).toBeGreaterThanOrEqual(0.95);
   });
 });

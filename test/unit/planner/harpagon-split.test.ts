@@ -1,11 +1,13 @@
-// Harpagon's latency splitting over cost step functions: the greedy by latency-cost efficiency, the
-// exact branch and bound (against a brute force over every combination of breakpoints on 1000 seeded
-// random chains and DAGs), and the latency reassigner.
+// Harpagon's latency splitting over cost step functions: the greedy by latency-cost efficiency (down,
+// computing only the breakpoints it visits, then up), the exact branch and bound (against a brute
+// force over every combination of breakpoints on 1000 seeded random chains and DAGs), and the
+// latency reassigner.
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../../src/core/seeded-rng.js';
 import type { CostSteps } from '../../../src/planner/harpagon/cost-steps.js';
 import { exactSplit } from '../../../src/planner/harpagon/exact-split.js';
-import { greedySplit } from '../../../src/planner/harpagon/greedy-split.js';
+import { descendingSplit, greedySplit } from '../../../src/planner/harpagon/greedy-split.js';
+import type { DescendingSteps } from '../../../src/planner/harpagon/module-cost-curve.js';
 import { reassignLatency } from '../../../src/planner/harpagon/reassign-latency.js';
 import { integer, uniform } from './harpagon-random-problems.js';
 
@@ -16,6 +18,77 @@ const steps = (points: readonly (readonly [number, number])[]): CostSteps => ({
 });
 
 const chain2 = [[[0, 1]]] as const;
+
+/** Steps given loosest first, as a sweep that counts how far it was asked. */
+function sweep(points: readonly (readonly [number, number])[]): DescendingSteps & { asked: number } {
+  const s = {
+    asked: 0,
+    has(k: number) {
+      s.asked = Math.max(s.asked, k + 1);
+      return k < points.length;
+    },
+    budgetMs: (k: number) => points[k]?.[0] ?? Number.NaN,
+    costPerHour: (k: number) => points[k]?.[1] ?? Number.NaN,
+  };
+  return s as unknown as DescendingSteps & { asked: number };
+}
+
+describe('descendingSplit', () => {
+  it('tightens by the least $/h per ms of overrun removed, and asks for no more breakpoints than it visits', () => {
+    // SLO 95 over a chain; loosest budgets 33.5 + 15.6 + 22.1 + 26.2 = 97.4 overrun by 2.4 ms.
+    // a frees 27.9 ms for $0.7 (0.025 $/ms), c frees 4 ms for $0.1 (0.025 $/ms): counted against
+    // the 2.4 ms overrun, a costs 0.29 $/ms and c 0.042, so c moves.
+    const a = sweep([
+      [33.5, 0.1],
+      [5.6, 0.8],
+    ]);
+    const b = sweep([
+      [15.6, 0.1],
+      [4.9, 0.8],
+    ]);
+    const c = sweep([
+      [22.1, 0.1],
+      [18.1, 0.2],
+      [16.8, 0.3],
+      [10.1, 0.8],
+    ]);
+    const d = sweep([
+      [26.2, 0.1],
+      [8, 0.8],
+    ]);
+    expect(descendingSplit([a, b, c, d], [[0, 1, 2, 3]], 95)).toEqual([0, 0, 1, 0]);
+    expect(c.asked).toBeLessThanOrEqual(2);
+    expect(descendingSplit([a, b, c, d], [[0, 1, 2, 3]], 200)).toEqual([0, 0, 0, 0]);
+    // Nothing tighter left on the overrunning path.
+    expect(descendingSplit([a, b, c, d], [[0, 1, 2, 3]], 20)).toBeUndefined();
+  });
+
+  it('leaves a module off every overrunning path where it is', () => {
+    // a -> b and a -> c; only the path through c overruns, so b stays at its loosest.
+    const a = sweep([
+      [10, 1],
+      [5, 3],
+    ]);
+    const b = sweep([
+      [10, 1],
+      [1, 1.5],
+    ]);
+    const c = sweep([
+      [30, 1],
+      [20, 1.2],
+    ]);
+    expect(
+      descendingSplit(
+        [a, b, c],
+        [
+          [0, 1],
+          [0, 2],
+        ],
+        30,
+      ),
+    ).toEqual([0, 0, 1]);
+  });
+});
 
 describe('greedySplit', () => {
   it('moves the module saving the most per extra ms, within every path', () => {
