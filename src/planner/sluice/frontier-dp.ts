@@ -10,7 +10,8 @@
  * A layer is a set of interchangeable capacity: one budget level (a tuple held to level L carries
  * requests of every class with budget ≥ L, so the capacity of levels up to L is what the class
  * constraint at L counts) or one variant (accuracy-cost: greedy filling of the most accurate tuples
- * first is optimal, so layers run from the most to the least accurate). After a layer its constraint
+ * first is optimal, so layers run from the most to the least accurate). An exclusive layer takes at
+ * most one of its items per state (InfAdapter's one allocation per variant). After a layer its constraint
  * drops states whose capacity is below the layer's floor; after an app's last layer the capacity
  * resets for the next app.
  *
@@ -49,6 +50,8 @@ export interface FrontierLayer {
   readonly rate: number;
   /** Last layer of its app. */
   readonly closes: boolean;
+  /** At most one item of the layer per state (InfAdapter: one allocation per variant); default no. */
+  readonly exclusive?: boolean;
 }
 
 export interface FrontierState {
@@ -128,7 +131,7 @@ function addItem(
   const out = [...states];
   const dims = limits.length;
   for (const s of states) {
-    if (s.capacity >= layer.rate) continue;
+    if (s.capacity >= layer.rate || (layer.exclusive === true && s.opened)) continue;
     for (let n = Math.max(1, item.fewest); n <= item.most; n++) {
       const use = new Array<number>(dims);
       let over = false;
@@ -166,19 +169,21 @@ function prune(states: FrontierState[], layer: FrontierLayer): FrontierState[] {
     for (const s of states) {
       let dominated = false;
       for (let k = kept.length - 1; k >= 0 && !dominated; k--)
-        dominated = dominates(kept[k] as FrontierState, s, slope, pen);
+        dominated = dominates(kept[k] as FrontierState, s, slope, pen, layer.exclusive === true);
       if (!dominated) kept.push(s);
     }
     return kept;
   }
   // One resource: in order of use, every earlier state uses no more, so a state is dominated when an
   // earlier one has at least its capacity and enough potential; the earlier states' best potential
-  // at each capacity is a staircase (one for layers already opened, one for not yet).
+  // at each capacity is a staircase (one for layers already opened, one for not yet). In an exclusive
+  // layer an opened state can no longer add what an unopened one may, so it stands for opened ones only.
   const stairs = [new Staircase(), new Staircase()];
+  const openedCover = layer.exclusive !== true;
   for (const s of states) {
     const p = potential(s);
     const tol = EPS * Math.max(1, Math.abs(s.value));
-    const byOpened = (stairs[1] as Staircase).best(s.capacity) >= p - tol;
+    const byOpened = (openedCover || s.opened) && (stairs[1] as Staircase).best(s.capacity) >= p - tol;
     if (byOpened || (stairs[0] as Staircase).best(s.capacity) >= p + (s.opened ? pen : 0) - tol) continue;
     kept.push(s);
     (stairs[s.opened ? 1 : 0] as Staircase).add(s.capacity, p);
@@ -216,9 +221,18 @@ class Staircase {
   }
 }
 
-/** Whether every completion of `a` is matched or beaten by the same completion of `b`. */
-export function dominates(b: FrontierState, a: FrontierState, slope: number, pen: number): boolean {
-  if (b.capacity < a.capacity) return false;
+/**
+ * Whether every completion of `a` is matched or beaten by the same completion of `b` (in an
+ * `exclusive` layer an opened `b` cannot follow an unopened `a` into the layer's next items).
+ */
+export function dominates(
+  b: FrontierState,
+  a: FrontierState,
+  slope: number,
+  pen: number,
+  exclusive = false,
+): boolean {
+  if (b.capacity < a.capacity || (exclusive && b.opened && !a.opened)) return false;
   for (let d = 0; d < a.use.length; d++) {
     const ub = b.use[d] ?? 0;
     const ua = a.use[d] ?? 0;

@@ -1,11 +1,12 @@
 // The InfAdapter planner on the real HiGHS (its conformance test): on seeded random small problems its
 // objective equals the brute-force optimum of its formulation, it is feasible exactly when the oracle
 // is, and every feasible plan passes checkPlan; infeasible problems name the binding constraint with
-// the oracle's numbers. Prints the time spent; nothing asserts on time.
+// the oracle's numbers; its frontier programme and its MILP (the fallback) agree. Prints the time
+// spent; nothing asserts on time.
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../../src/core/seeded-rng.js';
-import { infadapterPlanner } from '../../../src/planner/infadapter/infadapter-planner.js';
+import { infadapterPlanner, planInfadapter } from '../../../src/planner/infadapter/infadapter-planner.js';
 import type { Plan } from '../../../src/planner/plan.js';
 import { checkPlan } from '../../../src/planner/planning-model.js';
 import type { PlanningProblem, PlanningVariant } from '../../../src/planner/planning-problem.js';
@@ -71,6 +72,21 @@ describe('InfAdapter planner against the brute-force oracle (HiGHS)', () => {
     expect(feasible).toBeGreaterThan(400);
     expect(reasons.latency).toBeGreaterThan(10);
     expect(reasons.capacity).toBeGreaterThan(10);
+  });
+
+  it('solves the same as its MILP on 1000 random problems (the frontier programme and the fallback agree)', () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 1000; seed++) {
+      const rng = SeededRng.stream(seed, 'infadapter-frontier-milp');
+      const problem = randomProblem(rng, smallShape(rng));
+      const frontier = planInfadapter(problem, highs);
+      const milp = planInfadapter(problem, highs, { frontierStates: 0 });
+      expect(frontier.feasible, `seed ${seed}`).toBe(milp.feasible);
+      if (!frontier.feasible) continue;
+      compared++;
+      expect(frontier.objectiveValue, `seed ${seed}`).toBeCloseTo(milp.objectiveValue, 6);
+    }
+    expect(compared).toBeGreaterThan(400);
   });
 
   it('names the capacity bound with its numbers, and the shared budget when apps fit only alone', () => {

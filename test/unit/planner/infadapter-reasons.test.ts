@@ -2,7 +2,11 @@
 // reasons that need no solve (or only a stand-in for one).
 import { describe, expect, it } from 'vitest';
 import { buildCapacityModel } from '../../../src/planner/infadapter/capacity-model.js';
-import { infadapterEntry, infadapterPlanner } from '../../../src/planner/infadapter/infadapter-planner.js';
+import {
+  infadapterEntry,
+  infadapterPlanner,
+  planInfadapter,
+} from '../../../src/planner/infadapter/infadapter-planner.js';
 import {
   exceedsCapacityBound,
   infeasibilityReason,
@@ -82,9 +86,10 @@ describe('InfAdapter capacity program and early reasons', () => {
     if (reason !== undefined) expect(infadapterPlanner(problem, { solver: noSolver }).reason).toBe(reason);
   });
 
-  it('reports a solver failure as the reason', () => {
+  it('reports a solver failure as the reason (the MILP decides once the frontier programme gives up)', () => {
     const failing: Solver = { solve: () => ({ status: 'error', message: 'out of time' }) };
-    expect(infadapterPlanner(base, { solver: failing })).toMatchObject({
+    expect(infadapterPlanner(base, { solver: failing }).feasible).toBe(true); // no MILP needed
+    expect(planInfadapter(base, failing, { frontierStates: 0 })).toMatchObject({
       feasible: false,
       reason: 'solver: out of time',
     });
