@@ -41,7 +41,11 @@ export function solveInfadapterFrontier(
   const objective = problem.objective;
   if (objective.kind === 'max-throughput') return undefined;
   const accuracy = objective.kind === 'accuracy-cost';
-  const dims = dimensionsOf(problem, accuracy);
+  const budget = problem.budget;
+  const dims = dimensionsOf(
+    problem,
+    !accuracy || budget?.cores === undefined || budget.costPerHour !== undefined,
+  );
   const totalRps = scope.apps.reduce((s, a) => s + a.app.rateRps, 0);
   const alpha = accuracy ? objective.costWeight : 0;
   const beta = accuracy ? (objective.reloadWeight ?? 0) : 0;
@@ -120,11 +124,55 @@ export function solveInfadapterFrontier(
   return { status: 'optimal', values: valuesOf(scope, best.state) };
 }
 
-/** The dimensions a state needs: $/h, cores, and instances of each limited kind, as they matter. */
-function dimensionsOf(problem: PlanningProblem, accuracy: boolean): Dimensions {
+/**
+ * The most the allocations of the apps `apps` carry within the budgets, req/s (each app's share capped
+ * at its rate with `atMost`): InfAdapter's capacity program (capacity-model.ts) by the frontier
+ * programme; undefined when that passes `maxStates`.
+ */
+export function mostCarriedByFrontier(
+  problem: PlanningProblem,
+  scope: InfadapterScope,
+  apps: readonly number[],
+  atMost: boolean,
+  maxStates = MAX_STATES,
+): number | undefined {
+  const dims = dimensionsOf(problem, problem.budget?.costPerHour !== undefined);
+  const layers: FrontierLayer[] = [];
+  for (const a of apps) {
+    const entry = scope.apps[a];
+    if (entry === undefined) continue;
+    const variants = [...new Set(entry.candidates.map((c) => c.variant))];
+    for (const [g, v] of variants.entries()) {
+      const own = entry.candidates.filter((c) => c.variant === v);
+      layers.push({
+        app: a,
+        items: own.map((c) => ({
+          app: a,
+          index: c.index,
+          capacity: c.capacityRps,
+          use: dims.useOf(c),
+          fewest: 1,
+          most: 1,
+        })),
+        worth: 1,
+        openCost: 0,
+        floor: 0,
+        rate: atMost ? entry.app.rateRps : Number.POSITIVE_INFINITY,
+        closes: g === variants.length - 1,
+        exclusive: true,
+      });
+    }
+  }
+  const finals = runFrontier(layers, { limits: dims.limits, maxStates });
+  if (finals === 'exhausted') return undefined;
+  return Math.max(0, ...finals.map((s) => s.value));
+}
+
+/** The dimensions a state needs: $/h (when `price`), cores under a core budget, instances of each limited kind. */
+function dimensionsOf(problem: PlanningProblem, price: boolean): Dimensions {
   const budget = problem.budget;
   const coresDim = budget?.cores !== undefined;
-  const priceDim = !accuracy || !coresDim || budget?.costPerHour !== undefined;
+  const priceDim = price;
   const limits: number[] = [];
   if (priceDim) limits.push(budget?.costPerHour ?? Number.POSITIVE_INFINITY);
   if (coresDim) limits.push(budget?.cores ?? Number.POSITIVE_INFINITY);

@@ -7,6 +7,7 @@
 import type { Solver } from '../../ports/solver.js';
 import type { PlanningProblem } from '../planning-problem.js';
 import { buildCapacityModel } from './capacity-model.js';
+import { mostCarriedByFrontier } from './infadapter-frontier.js';
 import type { InfadapterApp, InfadapterScope } from './infadapter-candidates.js';
 
 /**
@@ -44,8 +45,8 @@ export function exceedsCapacityBound(problem: PlanningProblem, scope: Infadapter
 }
 
 /**
- * The binding constraint of a problem whose InfAdapter program is infeasible (solving capacity programs
- * through `solver` as needed); a solver failure is reported as such.
+ * The binding constraint of a problem whose InfAdapter program is infeasible (the capacity programs by
+ * the frontier programme, or through `solver` when that gives up); a solver failure is reported as such.
  */
 export function infeasibilityReason(
   problem: PlanningProblem,
@@ -59,13 +60,21 @@ export function infeasibilityReason(
   for (const [a, entry] of scope.apps.entries()) {
     const rateRps = entry.app.rateRps;
     if (!(rateRps > 0)) continue;
-    const most = carried(solver, buildCapacityModel(problem, scope, { apps: [a] }));
+    const most =
+      mostCarriedByFrontier(problem, scope, [a], false) ??
+      carried(solver, buildCapacityModel(problem, scope, { apps: [a] }));
     if (typeof most === 'string') return most;
     if (most < rateRps)
       return `capacity: ${named ? `app '${entry.app.name}': ` : ''}the most any combination within ${limits} carries within ${entry.budgetMs} ms is ${round(most)} req/s, below the ${rateRps} req/s needed`;
   }
   const totalRps = scope.apps.reduce((s, a) => s + a.app.rateRps, 0);
-  const together = carried(solver, buildCapacityModel(problem, scope, { rates: 'at-most' }));
+  const together =
+    mostCarriedByFrontier(
+      problem,
+      scope,
+      scope.apps.map((_, a) => a),
+      true,
+    ) ?? carried(solver, buildCapacityModel(problem, scope, { rates: 'at-most' }));
   if (typeof together === 'string') return together;
   if (together < totalRps)
     return `capacity: each app fits alone, but within ${limits} the apps together carry at most ${round(together)} req/s of the ${totalRps} req/s they need`;

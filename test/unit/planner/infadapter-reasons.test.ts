@@ -114,20 +114,26 @@ describe('InfAdapter capacity program and early reasons', () => {
     {
       budget: { cores: 8, costPerHour: 0.3 },
       maxInstances: 1,
-      phrase: 'within 8 cores and 0.3 $/h and 1 instance of cpu carries within 300 ms is 41.2 req/s',
+      // One 4-core instance of small at batch 8: 8 / (240 ms / 4) · 0.9 = 120 req/s.
+      phrase: 'within 8 cores and 0.3 $/h and 1 instance of cpu carries within 300 ms is 120 req/s',
     },
     {
       budget: {},
       maxInstances: undefined,
-      phrase: 'within one instance per variant of at most 4 cores carries',
+      // Small and large on 4 cores each: 120 + 60 req/s.
+      phrase: 'within one instance per variant of at most 4 cores carries within 300 ms is 180 req/s',
     },
   ])('names the budgets that bound capacity: $budget', ({ budget, maxInstances, phrase }) => {
     const cpu = { ...base.hardware[0]!, ...(maxInstances === undefined ? {} : { maxInstances }) };
-    const problem = { ...base, budget, hardware: [cpu, base.hardware[1]!] };
-    const capacity: Solver = { solve: () => ({ status: 'optimal', objective: 41.23, values: {} }) };
-    const reason = infeasibilityReason(problem, scopeOf(problem), capacity);
+    const problem = {
+      ...base,
+      budget,
+      hardware: [cpu, base.hardware[1]!],
+      apps: [{ ...base.apps[0]!, rateRps: 1000 }],
+    };
+    const reason = infeasibilityReason(problem, scopeOf(problem), noSolver);
     expect(reason).toMatch(/^capacity: the most any combination /);
     expect(reason).toContain(phrase);
-    expect(reason).toMatch(/below the 50 req\/s needed$/);
+    expect(reason).toMatch(/below the 1000 req\/s needed$/);
   });
 });
