@@ -1,6 +1,6 @@
 // Planner benchmark: (1) runtime of every planner on problems of its own family at realistic sizes
 // (5 variants x 3 hardware kinds x 16 core options x 8 batch sizes; pipelines of 3-6 modules), median and
-// p99 ms over seeded random problems; (2) on small random problems of each family, the share on which the
+// p99 ms over two timed passes of seeded random problems after an untimed warm-up pass; (2) on small random problems of each family, the share on which the
 // planner reaches the brute-force optimum of the planning model (test/unit/planner/planning-oracle.ts).
 // Goals: exact planners 100% at p99 <= 50 ms; Harpagon's heuristic >= 95% at p99 <= 5 ms.
 //
@@ -17,6 +17,7 @@ import { machine, percentile, table } from './lib/stats.js';
 const { values } = parseArgs({ options: { problems: { type: 'string' }, small: { type: 'string' } } });
 const PROBLEMS = Number(values.problems ?? 60);
 const SMALL = Number(values.small ?? 300);
+const TIMED_PASSES = 2;
 const solver = await HighsSolver.create();
 
 /** Each planner's own problem family: realistic and small knobs. */
@@ -156,14 +157,18 @@ function time(
 ): { median: number; p99: number; feasible: number } {
   const planner = plannerByName(name);
   if (planner === undefined) throw new Error(`no planner ${name}`);
-  planner.plan(problems[0]!, { solver }); // warm up
+  // A planner in a running server plans again and again: one untimed pass over every problem warms
+  // it up (JIT), then TIMED_PASSES timed passes; the percentiles are over every timed run.
+  for (const problem of problems) planner.plan(problem, { solver });
   const ms: number[] = [];
   let feasible = 0;
-  for (const problem of problems) {
-    const began = performance.now();
-    const plan = planner.plan(problem, { solver });
-    ms.push(performance.now() - began);
-    if (plan.feasible) feasible += 1;
+  for (let pass = 0; pass < TIMED_PASSES; pass++) {
+    for (const problem of problems) {
+      const began = performance.now();
+      const plan = planner.plan(problem, { solver });
+      ms.push(performance.now() - began);
+      if (pass === 0 && plan.feasible) feasible += 1;
+    }
   }
   ms.sort((a, b) => a - b);
   return { median: percentile(ms, 50), p99: percentile(ms, 99), feasible };
@@ -214,7 +219,9 @@ for (const f of FAMILIES) {
     );
   }
 }
-console.log(`\n${machine()}; ${PROBLEMS} realistic and ${SMALL} small problems per family\n`);
+console.log(
+  `\n${machine()}; ${PROBLEMS} realistic problems per family (${TIMED_PASSES} timed passes after a warm-up pass) and ${SMALL} small ones\n`,
+);
 console.log(
   table(
     ['family', 'planner', 'kind', 'p50 ms', 'p99 ms', 'feasible (realistic)', 'optimum (small)', 'optimum %'],

@@ -70,8 +70,9 @@ export function prepareAppSplit(problem: PlanningProblem, app: PlanningApp): App
     ),
   );
   const lowerCostsPerHour: number[] = [];
-  for (const [m, curve] of curves.entries()) {
-    const cost = curve.costAt(hiMs[m] ?? 0);
+  const atHi = curves.map((curve, m) => curve.solveAt(hiMs[m] ?? 0));
+  for (const m of curves.keys()) {
+    const cost = atHi[m]?.costPerHour ?? Number.POSITIVE_INFINITY;
     if (!Number.isFinite(cost))
       return `module '${names[m]}': no configuration carries ${round(ratesRps[m] ?? 0)} req/s even within its largest possible budget of ${round(hiMs[m] ?? 0)} ms (instance limits)`;
     lowerCostsPerHour.push(cost);
@@ -89,6 +90,7 @@ export function prepareAppSplit(problem: PlanningProblem, app: PlanningApp): App
       loMs[m] ?? 0,
       hiMs[m] ?? 0,
       upperCostPerHour - (lowerTotal - (lowerCostsPerHour[m] ?? 0)),
+      atHi[m],
     ),
   );
   const empty = sweeps.findIndex((s) => !s.has(0));

@@ -167,10 +167,10 @@ export class ModuleCostCurve {
 
   /**
    * The breakpoints of [`loMs`, `hiMs`] costing at most `capPerHour`, loosest first, found as asked
-   * for (DescendingSteps).
+   * for (DescendingSteps); `atHi`, when known, is the cheapest configuration at `hiMs` (saves a solve).
    */
-  sweepDown(loMs: number, hiMs: number, capPerHour: number): DescendingSteps {
-    return new DescendingSteps(this, loMs, hiMs, capPerHour);
+  sweepDown(loMs: number, hiMs: number, capPerHour: number, atHi?: ModuleSolution): DescendingSteps {
+    return new DescendingSteps(this, loMs, hiMs, capPerHour, atHi);
   }
 
   /**
@@ -212,6 +212,8 @@ export class DescendingSteps {
     private readonly loMs: number,
     hiMs: number,
     capPerHour: number,
+    /** The cheapest configuration at `hiMs`, if the caller has solved it already. */
+    private atHi?: ModuleSolution,
   ) {
     this.bound = capPerHour * (1 + DROP_TOLERANCE);
     if (curve.rateRps > 0) this.nextMs = hiMs;
@@ -263,7 +265,14 @@ export class DescendingSteps {
     const budgetMs = this.nextMs;
     this.nextMs = undefined;
     if (budgetMs === undefined || budgetMs < this.loMs * (1 - 1e-12)) return;
-    const found = this.curve.solveAt(budgetMs, this.bound);
+    const known = this.atHi;
+    this.atHi = undefined;
+    const found =
+      known === undefined
+        ? this.curve.solveAt(budgetMs, this.bound)
+        : known.costPerHour < this.bound
+          ? known
+          : undefined;
     if (found === undefined) return;
     let needMs = 0;
     for (const { config, instances } of found.tuples)
