@@ -1,10 +1,12 @@
 // The live experiment of adaptive serving: a Twitter slice damped to this machine's capacity, served by
-// the `full` ResNet family under four policies, one after the other, each by a fresh `sluice serve`
+// the `full` ResNet family under five policies, one after the other, each by a fresh `sluice serve`
 // process with the same workload and seed:
 //   - sluice: the default planner and objective (accuracy − 0.05 · cores / machine cores), interval 1 s;
+//   - sluice-min-cost: the same planner under the min-cost objective (`--objective min-cost`);
 //   - static: peak provisioning, the instances the sluice planner would choose at the slice's peak, fixed;
 //   - vpa, hpa: the Kubernetes baselines on the same control loop (interval 1 s: neither planner defines
 //     an interval of its own, they leave the sync period to the loop).
+// Each policy first serves a minute of the slice's opening rate (a warm-up, not measured), then the slice.
 // Per policy: SLO attainment and latency percentiles (the load generator's report, latency from each
 // request's scheduled send time), core-seconds (GET /metrics every second: the sum of
 // sluice_instance_cpu_cores, integrated over the workload), served accuracy (sluice_completions_total per
@@ -78,7 +80,11 @@ const BURST_OFFSET_S = 320;
 /** The variant whose capacity the damping is computed from (the family's cheapest, the default). */
 const CAPACITY_VARIANT = 'resnet18';
 const MODULE = 'resnet';
-const ALL_POLICIES = ['sluice', 'static', 'vpa', 'hpa'] as const;
+const ALL_POLICIES = ['sluice', 'sluice-min-cost', 'static', 'vpa', 'hpa'] as const;
+/** `sluice-min-cost`: the sluice planner under the min-cost objective (`--objective min-cost`). */
+const plannerOf = (policy: string): string => (policy === 'sluice-min-cost' ? 'sluice' : policy);
+const objectiveArgs = (policy: string): string[] =>
+  policy === 'sluice-min-cost' ? ['--objective', 'min-cost'] : [];
 const OUT = `${ROOT}/bench/out/live-adaptive`;
 const REPOSITORY = `${ROOT}/bench/out/full-models`;
 const PROFILES = `${ROOT}/experiments/profiles/resnet-full`;
@@ -181,6 +187,11 @@ const workload = buildWorkload(parseWorkloadSpec(workloadSpec), trace);
 const damped = trace.slice({ startS: fullStart, endS: fullStart + SLICE_SECONDS, damping }).countsRps;
 const dampedPeakRps = Math.max(...movingMean(damped, 10));
 const dampedMaxRps = Math.max(...damped);
+/** Before each policy's measured window: its opening rate (the mean of its first minute) for a minute. */
+const WARMUP_S = 60;
+const opening = trace.slice({ startS, endS: startS + WARMUP_S, damping }).countsRps;
+const warmupRps = Math.max(1, opening.reduce((s, x) => s + x, 0) / Math.max(1, opening.length));
+const warmup = buildWorkload(parseWorkloadSpec(`poisson:${warmupRps.toFixed(2)}:${WARMUP_S}`), trace);
 
 // The static baseline: peak provisioning as the sluice planner would provision the peak (its plan for the
 // slice's highest one-second rate): the same total cores, as one instance (the config's instances, as a
@@ -249,7 +260,14 @@ console.log(
 console.log(
   `SLO ${sloMs} ms (config.yaml defaultSloMs), binary tensors, open loop, seed ${seed}\n` +
     `the sluice plan for the 1-s peak (${dampedMaxRps} req/s): ${describePlan(peakPlan)} (${peakPlan.cores} cores); ` +
-    `static peak provisioning: the same cores as one instance of its main variant: ${describePlan(staticPlan)}\n`,
+    `static peak provisioning: the same cores as one instance of its main variant: ${describePlan(staticPlan)}`,
+);
+const minCostPeak = plannerByName('sluice')!.plan(
+  withRate({ ...problem, objective: { kind: 'min-cost' } }, dampedMaxRps),
+  { solver },
+);
+console.log(
+  `(for comparison, the min-cost plan for the same peak: ${describePlan(minCostPeak)} (${minCostPeak.cores} cores))\n`,
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -286,6 +304,42 @@ if (!simOnly) {
   }
 }
 
+/** Completions so far per variant group (`sluice_completions_total`). */
+async function completionsOf(url: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of metricLines(await getText(`${url}/metrics`), 'sluice_completions_total')) {
+    const group = m.labels.group;
+    if (group !== undefined) out.set(group, (out.get(group) ?? 0) + m.value);
+  }
+  return out;
+}
+
+/** Plans applied so far (GET /sluice/decisions). */
+async function appliedPlans(url: string): Promise<number> {
+  const decisions = JSON.parse(await getText(`${url}/sluice/decisions?limit=10000`)) as {
+    outcome: string;
+  }[];
+  return decisions.filter((d) => d.outcome === 'applied').length;
+}
+
+/** The load generator's settings shared by the warm-up and the measured run. */
+function loadOptions(url: string) {
+  return {
+    target: { url: new URL(url), model: MODULE, version: undefined },
+    budgets: undefined,
+    sloMs,
+    binary: true,
+    deadlineAs: 'slo' as const,
+    batch: 1,
+    dim: 224,
+    bodyVariants: 4,
+    maxRequests: 10_000_000,
+    requestTimeoutMs: 30_000,
+    connections: 256,
+    keepAlive: true,
+  };
+}
+
 async function runPolicy(policy: string): Promise<LiveRun> {
   const decisionLog = join(OUT, `${policy}-decisions.jsonl`);
   rmSync(decisionLog, { force: true });
@@ -296,13 +350,35 @@ async function runPolicy(policy: string): Promise<LiveRun> {
     MODULE,
     ...(policy === 'static'
       ? staticArgs
-      : ['--policy', policy, '--interval-ms', String(INTERVAL_MS), '--decision-log', decisionLog]),
+      : [
+          '--policy',
+          plannerOf(policy),
+          ...objectiveArgs(policy),
+          '--interval-ms',
+          String(INTERVAL_MS),
+          '--decision-log',
+          decisionLog,
+        ]),
   ];
   log(`${policy}: sluice serve ${args.join(' ')}`);
   const server = await startServe(args, join(OUT, `${policy}.log`));
   try {
     const refused = server.lines.filter((l) => /profile\.json: .*not used/.test(l));
     if (refused.length > 0) throw new Error(`${policy}: the server refused profiles:\n${refused.join('\n')}`);
+    // Warm-up, not measured: the slice's opening rate for WARMUP_S, so every policy starts the measured
+    // window from a settled state rather than from the plan it made before seeing any traffic.
+    const warm = await runLoad({
+      ...loadOptions(server.url),
+      workload: warmup,
+      maxSeconds: WARMUP_S + 5,
+      drainSeconds: 5,
+      seed: seed + 1,
+    });
+    log(
+      `${policy}: warm-up ${WARMUP_S} s at ${warmupRps.toFixed(1)} req/s: ${(100 * warm.report.sloAttainment).toFixed(2)}% within the SLO (not counted)`,
+    );
+    const warmCompletions = await completionsOf(server.url);
+    const warmPlans = policy === 'static' ? undefined : await appliedPlans(server.url);
     const samples: { atMs: number; cores: number }[] = [];
     const poll = async (): Promise<void> => {
       const text = await getText(`${server.url}/metrics`).catch(() => undefined);
@@ -315,21 +391,10 @@ async function runPolicy(policy: string): Promise<LiveRun> {
     let result;
     try {
       result = await runLoad({
-        target: { url: new URL(server.url), model: MODULE, version: undefined },
+        ...loadOptions(server.url),
         workload,
-        budgets: undefined,
-        sloMs,
-        binary: true,
-        deadlineAs: 'slo',
-        batch: 1,
-        dim: 224,
-        bodyVariants: 4,
-        maxRequests: 10_000_000,
         maxSeconds: seconds + 5,
         drainSeconds: 10,
-        requestTimeoutMs: 30_000,
-        connections: 256,
-        keepAlive: true,
         seed,
         // The open loop's time line starts at its first call of the clock: remember it, to put the
         // allocation samples on the same line.
@@ -352,19 +417,10 @@ async function runPolicy(policy: string): Promise<LiveRun> {
     }
     const start = t0 ?? 0;
     const cores = samples.map((s) => ({ tMs: s.atMs - start, cores: s.cores }));
-    const metrics = await getText(`${server.url}/metrics`);
-    const completions = new Map<string, number>();
-    for (const m of metricLines(metrics, 'sluice_completions_total')) {
-      const group = m.labels.group;
-      if (group !== undefined) completions.set(group, (completions.get(group) ?? 0) + m.value);
-    }
-    let planChanges: number | undefined;
-    if (policy !== 'static') {
-      const decisions = JSON.parse(await getText(`${server.url}/sluice/decisions?limit=10000`)) as {
-        outcome: string;
-      }[];
-      planChanges = decisions.filter((d) => d.outcome === 'applied').length;
-    }
+    // Completions and plan changes of the measured window: the totals less the warm-up's.
+    const completions = await completionsOf(server.url);
+    for (const [group, n] of warmCompletions) completions.set(group, (completions.get(group) ?? 0) - n);
+    const planChanges = policy === 'static' ? undefined : (await appliedPlans(server.url)) - (warmPlans ?? 0);
     const run: LiveRun = {
       policy,
       report: result.report,
@@ -395,7 +451,7 @@ for (const policy of policies) {
   const scenario: Scenario = {
     name: `live-adaptive ${policy}`,
     workloads: { [MODULE]: workloadSpec },
-    policy,
+    policy: plannerOf(policy),
     control: { intervalMs: INTERVAL_MS, minRateRps: 1 },
     batching: {
       policy: module.batching.policy,
@@ -406,7 +462,13 @@ for (const policy of policies) {
     spread: simSpread,
     seed,
   };
-  const compiled = compileScenario(scenario, { problem, trace: () => trace, solver });
+  const objective = policy === 'sluice-min-cost' ? ({ kind: 'min-cost' } as const) : problem.objective;
+  // The first plan for the warm-up's rate: the simulated run starts where the live one's warm-up ends.
+  const compiled = compileScenario(scenario, {
+    problem: withRate({ ...problem, objective }, warmupRps),
+    trace: () => trace,
+    solver,
+  });
   const spec = {
     ...compiled,
     // The very arrivals the load generator sent (its stream of the same seed), not the simulator's own draw.
@@ -466,13 +528,14 @@ if (live.size > 0) {
     ),
   );
   console.log(`\nstatic peak's core-seconds: ${staticCoreSeconds.toFixed(0)} (${staticSource})`);
-  const sluice = live.get('sluice');
-  if (sluice !== undefined) {
+  for (const name of ['sluice', 'sluice-min-cost']) {
+    const sluice = live.get(name);
+    if (sluice === undefined) continue;
     const attainment = sluice.report.sloAttainment;
     const share = sluice.coreSeconds / staticCoreSeconds;
     const met = attainment >= 0.99 && share <= 0.6;
     console.log(
-      `sluice: ${pct(attainment)} attainment with ${pct(share)} of static peak's core-seconds: goal ${met ? 'met' : 'not met'} (≥ 99% with ≤ 60%)`,
+      `${name}: ${pct(attainment)} attainment with ${pct(share)} of static peak's core-seconds: goal ${met ? 'met' : 'not met'} (≥ 99% with ≤ 60%)`,
     );
   }
   console.log(
