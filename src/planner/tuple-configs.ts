@@ -40,9 +40,8 @@ export function tupleConfigs(problem: PlanningProblem, module: PlanningModule, r
       if (variant.latency[hardware.name] === undefined) continue;
       for (const cores of coresOf.get(hardware.name) ?? []) {
         for (const batch of batches) {
-          const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
-          if (latencyMs === undefined || !(latencyMs > 0)) continue;
-          out.push(configOf(module, variant, hardware, cores, batch, latencyMs, rho));
+          const config = configFor(module.name, variant, hardware, cores, batch, rho);
+          if (config !== undefined) out.push(config);
         }
       }
     }
@@ -71,15 +70,30 @@ export function fastestConfigs(problem: PlanningProblem, module: PlanningModule,
           }
         }
         if (fastest !== undefined)
-          out.push(configOf(module, fastest, hardware, cores, batch, fastestMs, rho));
+          out.push(configAt(module.name, fastest, hardware, cores, batch, fastestMs, rho));
       }
     }
   }
   return out;
 }
 
-function configOf(
-  module: PlanningModule,
+/** The configuration of `variant` on `hardware` at `cores` and `batch`, or undefined without a latency model. */
+export function configFor(
+  module: string,
+  variant: PlanningVariant,
+  hardware: HardwareSpec,
+  cores: number,
+  batch: number,
+  rho: number,
+): TupleConfig | undefined {
+  const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
+  if (latencyMs === undefined || !(latencyMs > 0)) return undefined;
+  return configAt(module, variant, hardware, cores, batch, latencyMs, rho);
+}
+
+/** The configuration with its batch latency l(b, c) already known. */
+function configAt(
+  module: string,
   variant: PlanningVariant,
   hardware: HardwareSpec,
   cores: number,
@@ -88,7 +102,7 @@ function configOf(
   rho: number,
 ): TupleConfig {
   return {
-    module: module.name,
+    module,
     variant,
     hardware,
     cores,

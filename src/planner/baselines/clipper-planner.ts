@@ -13,7 +13,8 @@ import { largestCores } from './default-config.js';
 import { assembleFixedPlan, offeredModuleRps, type FixedModule } from './assemble-fixed-plan.js';
 import { moduleBudgets } from './module-budgets.js';
 import { modulePlacement } from './module-placement.js';
-import { configFor, instancesForRate } from './instances-for-rate.js';
+import { configFor } from '../tuple-configs.js';
+import { instancesForRate } from './instances-for-rate.js';
 
 const NAME = 'clipper';
 

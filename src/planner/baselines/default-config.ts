@@ -12,7 +12,8 @@ import {
   type PlanningVariant,
 } from '../planning-problem.js';
 import type { TupleConfig } from '../tuple-configs.js';
-import { configFor, instancesForRate } from './instances-for-rate.js';
+import { configFor } from '../tuple-configs.js';
+import { instancesForRate } from './instances-for-rate.js';
 
 /** The largest core option of `hardware` (its maxCores for a fixed kind). */
 export function largestCores(hardware: HardwareSpec): number {

@@ -24,7 +24,7 @@ import { coreOptionsOf, utilisationCapOf, type PlanningProblem } from '../planni
 import type { PlannerEntry } from '../planner.js';
 import { assembleFixedPlan, offeredModuleRps, type FixedModule } from './assemble-fixed-plan.js';
 import { moduleBudgets } from './module-budgets.js';
-import { configFor } from './instances-for-rate.js';
+import { configFor } from '../tuple-configs.js';
 import { modulePlacement } from './module-placement.js';
 
 const NAME = 'hpa';

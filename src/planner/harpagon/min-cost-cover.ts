@@ -24,6 +24,27 @@ export interface CoverItem {
   readonly limitSlot: number;
 }
 
+/**
+ * The limit slots of hardware kinds with an instance limit, numbered as first met: `slotOf` gives a
+ * kind's slot (-1 for an unlimited kind) and `limits` the limits by slot, as `CoverTable.solve` takes them.
+ */
+export class LimitSlots {
+  readonly limits: number[] = [];
+  private readonly slots = new Map<string, number>();
+
+  slotOf(hardware: { readonly name: string; readonly maxInstances?: number | undefined }): number {
+    const limit = hardware.maxInstances;
+    if (limit === undefined) return -1;
+    let slot = this.slots.get(hardware.name);
+    if (slot === undefined) {
+      slot = this.limits.length;
+      this.slots.set(hardware.name, slot);
+      this.limits.push(limit);
+    }
+    return slot;
+  }
+}
+
 export interface Cover {
   readonly costPerHour: number;
   /** Instances of each item, in the order given; 0 for the items not used. */

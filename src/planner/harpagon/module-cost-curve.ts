@@ -6,9 +6,10 @@
  *
  * The cost only drops at budgets λ(k, n) = l_k + fill_k / n; `steps` finds them with one solve each
  * (a sweep down from the loosest budget). At a fixed budget latency no longer matters, only each
- * configuration's fewest instances there, so a solve first drops every configuration that another
- * one no dearer per instance, carrying as much and needing no more instances stands in for (the
- * exchange of dominant-configs.ts at that budget), which leaves the cover a few configurations.
+ * configuration's fewest instances there, so a solve first drops every configuration that k
+ * instances of a kept one stand in for (k times its price no more, k times its capacity no less, no
+ * more instances needed: the exchange of dominant-configs.ts at that budget), which leaves the cover
+ * a few configurations.
  * Everything L-independent (configurations, their orders, the limits) is prepared once, so the split
  * searches can ask for many budgets.
  */
@@ -16,7 +17,7 @@ import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../
 import { fastestConfigs, minInstancesForBudget, type TupleConfig } from '../tuple-configs.js';
 import type { CostSteps, ModuleSolution } from './cost-steps.js';
 import { dominantConfigs, fillMsOf } from './dominant-configs.js';
-import { CoverTable } from './min-cost-cover.js';
+import { CoverTable, LimitSlots } from './min-cost-cover.js';
 
 /** A drop in cost smaller than this share is rounding, not a breakpoint. */
 const DROP_TOLERANCE = 1e-9;
@@ -79,26 +80,14 @@ export class ModuleCostCurve {
       efficiency: config.instanceCostPerHour / config.instanceRps,
     }));
     keyed.sort((a, b) => a.efficiency - b.efficiency || b.config.instanceRps - a.config.instanceRps);
-    const slots = new Map<string, number>();
-    const limits: number[] = [];
-    const prepared = keyed.map(({ config }) => {
-      const limit = config.hardware.maxInstances;
-      let slot = -1;
-      if (limit !== undefined) {
-        slot = slots.get(config.hardware.name) ?? limits.length;
-        if (slot === limits.length) {
-          slots.set(config.hardware.name, slot);
-          limits.push(limit);
-        }
-      }
-      return {
-        config,
-        fillMs: fillMsOf(config),
-        limitSlot: slot,
-        limitInstances: limit ?? Number.POSITIVE_INFINITY,
-      };
-    });
-    return new ModuleCostCurve(rateRps, prepared, limits);
+    const slots = new LimitSlots();
+    const prepared = keyed.map(({ config }) => ({
+      config,
+      fillMs: fillMsOf(config),
+      limitSlot: slots.slotOf(config.hardware),
+      limitInstances: config.hardware.maxInstances ?? Number.POSITIVE_INFINITY,
+    }));
+    return new ModuleCostCurve(rateRps, prepared, slots.limits);
   }
 
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */

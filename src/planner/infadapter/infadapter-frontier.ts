@@ -15,7 +15,7 @@ import {
   type FrontierLayer,
   type FrontierState,
 } from '../sluice/frontier-dp.js';
-import type { InfadapterCandidate, InfadapterScope } from './infadapter-candidates.js';
+import type { InfadapterApp, InfadapterCandidate, InfadapterScope } from './infadapter-candidates.js';
 import { choiceName, rateName } from './infadapter-rows.js';
 
 export type InfadapterFrontierOutcome =
@@ -53,7 +53,11 @@ export function solveInfadapterFrontier(
   const charge = (use: readonly number[]): number => (scale > 0 ? (alpha * dims.term(use)) / scale : 0);
 
   const layers: FrontierLayer[] = [];
-  // Per app: the most its rate can be worth (accuracy) or the least it can cost (min-cost).
+  // Per app: the least $/h per req/s of any candidate; the most its rate can be worth (accuracy) or the
+  // least it can cost (min-cost).
+  const perRps = scope.apps.map((entry) =>
+    Math.min(...entry.candidates.map((c) => c.config.instanceCostPerHour / c.capacityRps)),
+  );
   const appBest: number[] = [];
   for (const [a, entry] of scope.apps.entries()) {
     const rate = entry.app.rateRps;
@@ -64,36 +68,20 @@ export function solveInfadapterFrontier(
     appBest.push(
       accuracy
         ? rate * ((entry.module.variants[variants[0] ?? -1]?.accuracy ?? 0) / (totalRps || 1))
-        : rate * Math.min(...entry.candidates.map((c) => c.config.instanceCostPerHour / c.capacityRps)),
+        : rate * (perRps[a] ?? 0),
     );
-    for (const [g, v] of variants.entries()) {
-      const own = entry.candidates.filter((c) => c.variant === v);
-      const closes = g === variants.length - 1;
-      layers.push({
-        app: a,
-        items: own.map((c) => ({
-          app: a,
-          index: c.index,
-          capacity: c.capacityRps,
-          use: dims.useOf(c),
-          fewest: 1,
-          most: 1,
-        })),
+    layers.push(
+      ...variantLayers(a, entry, variants, dims, (v, own, closes) => ({
         worth: accuracy && totalRps > 0 ? (entry.module.variants[v]?.accuracy ?? 0) / totalRps : 0,
         openCost: beta * (own[0]?.reloadShare ?? 0),
         floor: closes ? rate : 0,
         rate,
-        closes,
-        exclusive: true,
-      });
-    }
+      })),
+    );
   }
   if (layers.length === 0) return undefined;
   // What the apps after each layer's own can add at best.
   const laterBest = layers.map((layer) => appBest.slice(layer.app + 1).reduce((s, x) => s + x, 0));
-  const perRps = scope.apps.map((entry) =>
-    Math.min(...entry.candidates.map((c) => c.config.instanceCostPerHour / c.capacityRps)),
-  );
 
   const score = (s: FrontierState): number => (accuracy ? s.value - charge(s.use) : dims.price(s.use));
   const better = (a: number, b: number): boolean => (accuracy ? a > b : a < b);
@@ -142,37 +130,59 @@ export function mostCarriedByFrontier(
     const entry = scope.apps[a];
     if (entry === undefined) continue;
     const variants = [...new Set(entry.candidates.map((c) => c.variant))];
-    for (const [g, v] of variants.entries()) {
-      const own = entry.candidates.filter((c) => c.variant === v);
-      layers.push({
-        app: a,
-        items: own.map((c) => ({
-          app: a,
-          index: c.index,
-          capacity: c.capacityRps,
-          use: dims.useOf(c),
-          fewest: 1,
-          most: 1,
-        })),
+    layers.push(
+      ...variantLayers(a, entry, variants, dims, () => ({
         worth: 1,
         openCost: 0,
         floor: 0,
         rate: atMost ? entry.app.rateRps : Number.POSITIVE_INFINITY,
-        closes: g === variants.length - 1,
-        exclusive: true,
-      });
-    }
+      })),
+    );
   }
   const finals = runFrontier(layers, { limits: dims.limits, maxStates });
   if (finals === 'exhausted') return undefined;
   return Math.max(0, ...finals.map((s) => s.value));
 }
 
-/** The dimensions a state needs: $/h (when `price`), cores under a core budget, instances of each limited kind. */
-function dimensionsOf(problem: PlanningProblem, price: boolean): Dimensions {
+/**
+ * App `a`'s layers: one per variant in the order of `variants`, each exclusive (one allocation per
+ * variant), every candidate one instance; `valued` gives a layer's worth, reload, floor and rate.
+ */
+function variantLayers(
+  a: number,
+  entry: InfadapterApp,
+  variants: readonly number[],
+  dims: Dimensions,
+  valued: (
+    variant: number,
+    own: readonly InfadapterCandidate[],
+    closes: boolean,
+  ) => Pick<FrontierLayer, 'worth' | 'openCost' | 'floor' | 'rate'>,
+): FrontierLayer[] {
+  return variants.map((v, g) => {
+    const own = entry.candidates.filter((c) => c.variant === v);
+    const closes = g === variants.length - 1;
+    return {
+      app: a,
+      items: own.map((c) => ({
+        app: a,
+        index: c.index,
+        capacity: c.capacityRps,
+        use: dims.useOf(c),
+        fewest: 1,
+        most: 1,
+      })),
+      ...valued(v, own, closes),
+      closes,
+      exclusive: true,
+    };
+  });
+}
+
+/** The dimensions a state needs: $/h (when `priceDim`), cores under a core budget, instances of each limited kind. */
+function dimensionsOf(problem: PlanningProblem, priceDim: boolean): Dimensions {
   const budget = problem.budget;
   const coresDim = budget?.cores !== undefined;
-  const priceDim = price;
   const limits: number[] = [];
   if (priceDim) limits.push(budget?.costPerHour ?? Number.POSITIVE_INFINITY);
   if (coresDim) limits.push(budget?.cores ?? Number.POSITIVE_INFINITY);

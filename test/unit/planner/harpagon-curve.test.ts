@@ -7,7 +7,7 @@ import { stepAt } from '../../../src/planner/harpagon/cost-steps.js';
 import { ModuleCostCurve } from '../../../src/planner/harpagon/module-cost-curve.js';
 import { moduleMinCost } from '../../../src/planner/harpagon/module-min-cost.js';
 import { assemblePlan, checkPlan } from '../../../src/planner/planning-model.js';
-import { minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
+import { LimitSlots, minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
 import {
   utilisationCapOf,
   type PlanningModule,
@@ -160,24 +160,14 @@ describe('ModuleCostCurve', () => {
     // Every configuration of the module as a cover item with its fewest instances at the budget, no
     // dominance applied: minCostCover of those is the module's true minimum at that budget.
     const direct = (random: PlanningProblem, module: PlanningModule, rateRps: number, budgetMs: number) => {
-      const slots = new Map<string, number>();
-      const limits: number[] = [];
+      const slots = new LimitSlots();
       const items: CoverItem[] = [];
       for (const config of tupleConfigs(random, module, utilisationCapOf(random))) {
         const least = minInstancesForBudget(config, budgetMs);
-        const limit = config.hardware.maxInstances;
-        if (!Number.isFinite(least) || least > (limit ?? Infinity)) continue;
-        let slot = -1;
-        if (limit !== undefined) {
-          slot = slots.get(config.hardware.name) ?? limits.length;
-          if (slot === limits.length) {
-            slots.set(config.hardware.name, slot);
-            limits.push(limit);
-          }
-        }
-        items.push({ ...config, minInstances: least, limitSlot: slot });
+        if (!Number.isFinite(least) || least > (config.hardware.maxInstances ?? Infinity)) continue;
+        items.push({ ...config, minInstances: least, limitSlot: slots.slotOf(config.hardware) });
       }
-      return minCostCover(items, rateRps, limits)?.costPerHour ?? Number.POSITIVE_INFINITY;
+      return minCostCover(items, rateRps, slots.limits)?.costPerHour ?? Number.POSITIVE_INFINITY;
     };
     let compared = 0;
     let limited = 0;
