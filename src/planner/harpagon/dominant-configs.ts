@@ -13,6 +13,7 @@
  * skipping those comparisons makes the scan several times shorter. Keeping a dominated configuration
  * is always safe; it only costs the solves a little time.
  */
+import { ascendingOrder } from '../../core/ascending-order.js';
 import type { HardwareSpec } from '../planning-problem.js';
 import type { TupleConfig } from '../tuple-configs.js';
 
@@ -24,23 +25,13 @@ export function fillMsOf(config: TupleConfig): number {
   return config.batch <= 1 ? 0 : (1000 * (config.batch - 1)) / config.instanceRps;
 }
 
-/** Kept configurations of one batch size, as columns for a tight scan. */
-interface Kept {
-  readonly configs: TupleConfig[];
-  readonly rps: number[];
-  readonly latencyMs: number[];
-  readonly fillMs: number[];
-  readonly kind: number[];
-}
-
 /**
  * The configurations of `configs` that no other of the same batch size dominates, in price order; of
  * exact duplicates the first is kept. First the fastest variant per (hardware, cores, batch), which
- * dominates the others outright, then the pairwise test on what remains.
+ * dominates the others outright, then the pairwise test on what remains (`undominatedConfigs`).
  */
 export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
   const kinds = new Map<string, number>();
-  const unlimited: boolean[] = [];
   const fastest = new Map<number | string, TupleConfig>();
   let lastHardware: HardwareSpec | undefined;
   let kind = 0;
@@ -48,61 +39,83 @@ export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] 
     if (config.hardware !== lastHardware) {
       lastHardware = config.hardware;
       kind = kinds.get(lastHardware.name) ?? kinds.size;
-      if (kind === kinds.size) {
-        kinds.set(lastHardware.name, kind);
-        unlimited.push(lastHardware.maxInstances === undefined);
-      }
+      if (kind === kinds.size) kinds.set(lastHardware.name, kind);
     }
     const key = slotKey(kind, config.cores, config.batch);
     const held = fastest.get(key);
     if (held === undefined || config.latencyMs < held.latencyMs) fastest.set(key, config);
   }
-  const candidates = [...fastest.values()].sort(
-    (a, b) =>
-      a.instanceCostPerHour - b.instanceCostPerHour ||
-      b.instanceRps - a.instanceRps ||
-      a.latencyMs - b.latencyMs,
-  );
-  const byBatch = new Map<number, Kept>();
-  const out: TupleConfig[] = [];
-  for (const b of candidates) {
-    let kept = byBatch.get(b.batch);
-    if (kept === undefined) {
-      kept = { configs: [], rps: [], latencyMs: [], fillMs: [], kind: [] };
-      byBatch.set(b.batch, kept);
-    }
-    const bKind = kinds.get(b.hardware.name) ?? -1;
-    const fillMs = fillMsOf(b);
-    if (dominated(kept, b.instanceRps, b.latencyMs, fillMs, bKind, unlimited)) continue;
-    kept.configs.push(b);
-    kept.rps.push(b.instanceRps);
-    kept.latencyMs.push(b.latencyMs);
-    kept.fillMs.push(fillMs);
-    kept.kind.push(bKind);
-    out.push(b);
-  }
-  return out;
+  return undominatedConfigs([...fastest.values()]);
 }
 
-/** Whether a kept configuration (all no dearer: price order) dominates this one. */
-function dominated(
-  kept: Kept,
-  rps: number,
-  latencyMs: number,
-  fillMs: number,
-  kind: number,
-  unlimited: readonly boolean[],
-): boolean {
-  for (let i = 0; i < kept.configs.length; i++) {
-    if (
-      (kept.rps[i] ?? 0) >= rps &&
-      (kept.latencyMs[i] ?? 0) <= latencyMs &&
-      (kept.fillMs[i] ?? 0) <= fillMs &&
-      (kept.kind[i] === kind || unlimited[kept.kind[i] ?? -1] === true)
-    )
-      return true;
+/**
+ * The configurations of `configs`, at most one per (hardware, cores, batch) as `fastestConfigs` gives
+ * them, that no other of the same batch size dominates, in price order (ties: more capacity, then
+ * shorter latency first, across hardware kinds; one kind's in the order given).
+ */
+export function undominatedConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
+  const count = configs.length;
+  const price = new Float64Array(count);
+  const rps = new Float64Array(count);
+  const latency = new Float64Array(count);
+  const fill = new Float64Array(count);
+  const batch = new Float64Array(count);
+  const kind = new Int32Array(count);
+  const kinds = new Map<string, number>();
+  const unlimited: boolean[] = [];
+  let lastHardware: HardwareSpec | undefined;
+  let lastKind = 0;
+  for (let i = 0; i < count; i++) {
+    const config = configs[i]!;
+    if (config.hardware !== lastHardware) {
+      lastHardware = config.hardware;
+      lastKind = kinds.get(lastHardware.name) ?? kinds.size;
+      if (lastKind === kinds.size) {
+        kinds.set(lastHardware.name, lastKind);
+        unlimited.push(lastHardware.maxInstances === undefined);
+      }
+    }
+    price[i] = config.instanceCostPerHour;
+    rps[i] = config.instanceRps;
+    latency[i] = config.latencyMs;
+    fill[i] = fillMsOf(config);
+    batch[i] = config.batch;
+    kind[i] = lastKind;
   }
-  return false;
+  const order = ascendingOrder(price);
+  // At one price, more capacity (then a shorter latency) first, so the one that dominates comes first;
+  // only runs mixing hardware kinds need it (one kind and cores at one price differ in batch size).
+  for (let from = 0; from < count;) {
+    let to = from + 1;
+    let mixed = false;
+    for (; to < count && price[order[to]!] === price[order[from]!]; to++)
+      mixed ||= kind[order[to]!] !== kind[order[from]!];
+    if (mixed) order.subarray(from, to).sort((a, b) => rps[b]! - rps[a]! || latency[a]! - latency[b]!);
+    from = to;
+  }
+  // Kept ones so far (all no dearer: price order), as indices, grouped by batch size.
+  const keptOf = new Map<number, number[]>();
+  const out: TupleConfig[] = [];
+  for (const b of order) {
+    let kept = keptOf.get(batch[b]!);
+    if (kept === undefined) {
+      kept = [];
+      keptOf.set(batch[b]!, kept);
+    }
+    let dominated = false;
+    for (let k = 0; k < kept.length && !dominated; k++) {
+      const a = kept[k]!;
+      dominated =
+        rps[a]! >= rps[b]! &&
+        latency[a]! <= latency[b]! &&
+        fill[a]! <= fill[b]! &&
+        (kind[a] === kind[b] || unlimited[kind[a]!] === true);
+    }
+    if (dominated) continue;
+    kept.push(b);
+    out.push(configs[b]!);
+  }
+  return out;
 }
 
 /** One key per (hardware, cores, batch): a number for integer cores and batches (the usual case). */

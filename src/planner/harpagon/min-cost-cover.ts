@@ -10,6 +10,11 @@
  * merge, so many interchangeable configurations (a core-linear latency model) cost nothing extra.
  * `CoverTable` holds the items as columns and is reused across solves (the cost curves solve the same
  * module at many budgets), so a solve allocates little beyond its partial choices.
+ *
+ * Of the cheapest covers it returns one of least need: the largest l + fill / n over its tuples (an
+ * item's batch latency l and fill time, n its instances), the smallest budget the cover still meets.
+ * A cost curve swept down then learns where the step of that cost starts with the one solve (no budget
+ * below the need has a cover as cheap). Costs within a billionth of the cheapest bound count as equal.
  */
 
 /** One configuration usable at the budget in question. */
@@ -22,6 +27,9 @@ export interface CoverItem {
   readonly minInstances: number;
   /** Index into the limits of the hardware kind this item's instances count against; -1 for none. */
   readonly limitSlot: number;
+  /** Batch latency l, ms, and fill time, ms: the need of n instances is l + fill / n (default 0). */
+  readonly latencyMs?: number;
+  readonly fillMs?: number;
 }
 
 /**
@@ -47,6 +55,8 @@ export class LimitSlots {
 
 export interface Cover {
   readonly costPerHour: number;
+  /** The largest l + fill / n over the items used, ms: least among the cheapest covers. */
+  readonly needMs: number;
   /** Instances of each item, in the order given; 0 for the items not used. */
   readonly instances: readonly number[];
 }
@@ -55,11 +65,15 @@ export interface Cover {
 const COVER_TOLERANCE = 1e-9;
 /** Partial choices this close in capacity are one (float sums of equal choices differ in ulps). */
 const MERGE_TOLERANCE = 1e-12;
+/** Costs this share of the cheapest conceivable cover apart are equal (float sums of equal prices). */
+const TIE_TOLERANCE = 1e-9;
 const NO_LIMITS: readonly number[] = [];
 
 interface Partial {
   readonly cost: number;
   readonly rps: number;
+  /** The largest l + fill / n of the tuples chosen, ms (0: none). */
+  readonly need: number;
   /** Node of the last choice made (`Trail`), -1 for none. */
   readonly node: number;
   /** Instances used per limited hardware kind. */
@@ -88,6 +102,8 @@ export class CoverTable {
   private readonly rps: Float64Array;
   private readonly least: Float64Array;
   private readonly slot: Int32Array;
+  private readonly latency: Float64Array;
+  private readonly fill: Float64Array;
   private readonly id: Int32Array;
   private readonly restEfficiency: Float64Array;
   private readonly restTupleCost: Float64Array;
@@ -98,6 +114,8 @@ export class CoverTable {
     this.rps = new Float64Array(capacity);
     this.least = new Float64Array(capacity);
     this.slot = new Int32Array(capacity);
+    this.latency = new Float64Array(capacity);
+    this.fill = new Float64Array(capacity);
     this.id = new Int32Array(capacity);
     this.restEfficiency = new Float64Array(capacity + 1);
     this.restTupleCost = new Float64Array(capacity + 1);
@@ -107,19 +125,26 @@ export class CoverTable {
     this.count = 0;
   }
 
-  /** Adds an item known to the caller as `id`; items must come in ascending $/(req/s). */
+  /**
+   * Adds an item known to the caller as `id` whose n instances need l + fill / n ms (`latencyMs`,
+   * `fillMs`); items must come in ascending $/(req/s).
+   */
   push(
     instanceCostPerHour: number,
     instanceRps: number,
     minInstances: number,
     limitSlot: number,
     id: number,
+    latencyMs = 0,
+    fillMs = 0,
   ): void {
     const i = this.count++;
     this.cost[i] = instanceCostPerHour;
     this.rps[i] = instanceRps;
     this.least[i] = minInstances;
     this.slot[i] = limitSlot;
+    this.latency[i] = latencyMs;
+    this.fill[i] = fillMs;
     this.id[i] = id;
   }
 
@@ -131,8 +156,8 @@ export class CoverTable {
     rateRps: number,
     limitsInstances: readonly number[],
     upperBoundPerHour: number,
-  ): { costPerHour: number; ids: number[]; instances: number[] } | undefined {
-    if (!(rateRps > 0)) return { costPerHour: 0, ids: [], instances: [] };
+  ): { costPerHour: number; needMs: number; ids: number[]; instances: number[] } | undefined {
+    if (!(rateRps > 0)) return { costPerHour: 0, needMs: 0, ids: [], instances: [] };
     const count = this.count;
     const { cost: price, rps: capacity, least: fewest, slot: slots, restEfficiency, restTupleCost } = this;
     restEfficiency[count] = Number.POSITIVE_INFINITY;
@@ -144,49 +169,63 @@ export class CoverTable {
     }
     const needRps = rateRps * (1 - COVER_TOLERANCE);
     const limited = limitsInstances.length > 0;
+    const tie = TIE_TOLERANCE * rateRps * (restEfficiency[0] ?? 0);
     // A known cover's cost bounds the search from the start (it is found again, or a cheaper one).
     const incumbent = this.greedyCost(rateRps, limitsInstances);
-    if (incumbent < upperBoundPerHour) upperBoundPerHour = incumbent * (1 + COVER_TOLERANCE);
+    if (incumbent < upperBoundPerHour) upperBoundPerHour = Math.min(upperBoundPerHour, incumbent + 2 * tie);
     const trail = new Trail();
     let partials: Partial[] = [
-      { cost: 0, rps: 0, node: -1, used: limited ? limitsInstances.map(() => 0) : NO_LIMITS },
+      { cost: 0, rps: 0, need: 0, node: -1, used: limited ? limitsInstances.map(() => 0) : NO_LIMITS },
     ];
+    // The cheapest cost found (or the bound), and the cover chosen: the least need within `tie` of it.
     let best = upperBoundPerHour;
+    let bestCost = Number.POSITIVE_INFINITY;
+    let bestNeed = Number.POSITIVE_INFINITY;
     let bestNode = -1;
     let found = false;
+    // Whether a cover costing at least `cost` and needing at least `need` can still be chosen.
+    const promising = (cost: number, need: number): boolean =>
+      found ? cost < best - tie || (cost <= best + tie && need < bestNeed) : cost < best;
     for (let i = 0; i < count && partials.length > 0; i++) {
       const p = price[i] ?? 0;
       const mu = capacity[i] ?? 1;
       const least = fewest[i] ?? 1;
       const slot = slots[i] ?? -1;
+      const latency = this.latency[i] ?? 0;
+      const fill = this.fill[i] ?? 0;
       const afterEfficiency = restEfficiency[i + 1] ?? Number.POSITIVE_INFINITY;
       const afterTupleCost = restTupleCost[i + 1] ?? Number.POSITIVE_INFINITY;
       const next: Partial[] = [];
       for (const partial of partials) {
         const missingRps = rateRps - partial.rps;
-        if (partial.cost + Math.max(missingRps * afterEfficiency, afterTupleCost) < best) next.push(partial);
+        if (promising(partial.cost + Math.max(missingRps * afterEfficiency, afterTupleCost), partial.need))
+          next.push(partial);
         const room =
           slot >= 0 ? (limitsInstances[slot] ?? 0) - (partial.used[slot] ?? 0) : Number.POSITIVE_INFINITY;
-        if (room < least || !(partial.cost + least * p < best)) continue;
+        if (room < least || !promising(partial.cost + least * p, partial.need)) continue;
         const covering = Math.max(least, Math.ceil(missingRps / mu - COVER_TOLERANCE));
         for (let n = Math.min(covering, room); n >= least; n--) {
           const cost = partial.cost + n * p;
-          if (!(cost < best)) continue;
+          const need = Math.max(partial.need, latency + fill / n);
+          if (!promising(cost, need)) continue;
           const rps = partial.rps + n * mu;
           if (rps >= needRps) {
-            best = cost;
+            best = found ? Math.min(best, cost) : cost;
+            bestCost = cost;
+            bestNeed = need;
             bestNode = trail.add(partial.node, i, n);
             found = true;
             continue;
           }
-          // Fewer instances leave more to the (less efficient) items after: the bound only rises.
-          if (cost + (rateRps - rps) * afterEfficiency >= best) break;
-          if (cost + afterTupleCost >= best) continue;
+          // Fewer instances leave more to the (less efficient) items after and need longer: the
+          // bound only rises.
+          if (!promising(cost + (rateRps - rps) * afterEfficiency, need)) break;
+          if (!promising(cost + afterTupleCost, need)) continue;
           const used = slot >= 0 ? partial.used.map((u, s) => (s === slot ? u + n : u)) : partial.used;
-          next.push({ cost, rps, node: trail.add(partial.node, i, n), used });
+          next.push({ cost, rps, need, node: trail.add(partial.node, i, n), used });
         }
       }
-      partials = paretoBest(next, rateRps, limited);
+      partials = paretoBest(next, rateRps, limited, tie);
     }
     if (!found) return undefined;
     const ids: number[] = [];
@@ -195,7 +234,7 @@ export class CoverTable {
       ids.push(this.id[trail.item[at] ?? 0] ?? 0);
       instances.push(trail.count[at] ?? 0);
     }
-    return { costPerHour: best, ids: ids.reverse(), instances: instances.reverse() };
+    return { costPerHour: bestCost, needMs: bestNeed, ids: ids.reverse(), instances: instances.reverse() };
   }
 
   /**
@@ -244,17 +283,29 @@ export function minCostCover(
   for (const i of order) {
     const item = items[i];
     if (item !== undefined)
-      table.push(item.instanceCostPerHour, item.instanceRps, item.minInstances, item.limitSlot, i);
+      table.push(
+        item.instanceCostPerHour,
+        item.instanceRps,
+        item.minInstances,
+        item.limitSlot,
+        i,
+        item.latencyMs,
+        item.fillMs,
+      );
   }
   const found = table.solve(rateRps, limitsInstances, upperBoundPerHour);
   if (found === undefined) return undefined;
   const instances = items.map(() => 0);
   found.ids.forEach((id, k) => (instances[id] = found.instances[k] ?? 0));
-  return { costPerHour: found.costPerHour, instances };
+  return { costPerHour: found.costPerHour, needMs: found.needMs, instances };
 }
 
-/** The partial choices no other beats on cost, capacity and (if any) limited instances at once. */
-function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Partial[] {
+/**
+ * The partial choices no other beats: one beats another when it carries as much (and, if limits, uses
+ * no more of any limited kind) and either costs less by more than `tie` or costs no more (within
+ * `tie`) and needs no longer.
+ */
+function paretoBest(partials: Partial[], rateRps: number, limited: boolean, tie: number): Partial[] {
   if (partials.length <= 1) return partials;
   let sorted = true;
   for (let i = 1; i < partials.length && sorted; i++)
@@ -262,17 +313,25 @@ function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Par
   if (!sorted) partials.sort(byCostThenRps);
   const rpsSlack = MERGE_TOLERANCE * rateRps;
   const kept: Partial[] = [];
-  let bestRps = Number.NEGATIVE_INFINITY;
+  // Kept choices cheaper than the one at hand by more than `tie` are kept[0, settled); the most they carry.
+  let settled = 0;
+  let settledRps = Number.NEGATIVE_INFINITY;
   for (const p of partials) {
     if (!limited) {
-      if (p.rps > bestRps + rpsSlack) {
-        kept.push(p);
-        bestRps = p.rps;
-      }
+      for (; settled < kept.length && kept[settled]!.cost < p.cost - tie; settled++)
+        settledRps = Math.max(settledRps, kept[settled]!.rps);
+      if (p.rps <= settledRps + rpsSlack) continue;
+      let beaten = false;
+      for (let k = settled; k < kept.length && !beaten; k++)
+        beaten = kept[k]!.rps >= p.rps - rpsSlack && kept[k]!.need <= p.need;
+      if (!beaten) kept.push(p);
       continue;
     }
     const beaten = kept.some(
-      (q) => q.rps >= p.rps - rpsSlack && q.used.every((u, s) => u <= (p.used[s] ?? 0)),
+      (q) =>
+        q.rps >= p.rps - rpsSlack &&
+        (q.cost < p.cost - tie || q.need <= p.need) &&
+        q.used.every((u, s) => u <= (p.used[s] ?? 0)),
     );
     if (!beaten) kept.push(p);
   }
@@ -280,5 +339,5 @@ function paretoBest(partials: Partial[], rateRps: number, limited: boolean): Par
 }
 
 function byCostThenRps(a: Partial, b: Partial): number {
-  return a.cost - b.cost || b.rps - a.rps;
+  return a.cost - b.cost || b.rps - a.rps || a.need - b.need;
 }

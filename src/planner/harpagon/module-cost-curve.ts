@@ -13,10 +13,11 @@
  * Everything L-independent (configurations, their orders, the limits) is prepared once, so the split
  * searches can ask for many budgets.
  */
+import { ascendingOrder } from '../../core/ascending-order.js';
 import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../planning-problem.js';
 import { fastestConfigs, minInstancesForBudget, type TupleConfig } from '../tuple-configs.js';
 import type { CostSteps, ModuleSolution } from './cost-steps.js';
-import { dominantConfigs, fillMsOf } from './dominant-configs.js';
+import { fillMsOf, undominatedConfigs } from './dominant-configs.js';
 import { CoverTable, LimitSlots } from './min-cost-cover.js';
 
 /** A drop in cost smaller than this share is rounding, not a breakpoint. */
@@ -24,21 +25,24 @@ const DROP_TOLERANCE = 1e-9;
 /** Prices within this share count as multiples of one another (a 2-core price is 2 1-core prices). */
 const STAND_IN_TOLERANCE = 1e-9;
 
-interface Prepared {
-  readonly config: TupleConfig;
-  readonly fillMs: number;
-  readonly limitSlot: number;
-  readonly limitInstances: number;
-}
-
 export class ModuleCostCurve {
   /** The smallest batch latency of any configuration, ms: no budget below it is feasible (+∞: none). */
   readonly minBudgetMs: number;
   /** Scratch for the solves. */
   private readonly table: CoverTable;
-  /** Indices into `prepared` by ascending price, then descending capacity. */
+  /** Per configuration (ascending $/(req/s)): price $/h, capacity req/s, batch latency and fill time ms. */
+  private readonly price: Float64Array;
+  private readonly rps: Float64Array;
+  private readonly latency: Float64Array;
+  private readonly fill: Float64Array;
+  /** Per configuration: its hardware kind's limit slot (-1: none) and instance limit (+∞: none). */
+  private readonly slot: Int32Array;
+  private readonly limit: Float64Array;
+  /** Instance limit per limit slot. */
+  private readonly limitsInstances: readonly number[];
+  /** Indices of the configurations by ascending price. */
   private readonly byPrice: Int32Array;
-  /** Per configuration of `prepared`: its fewest instances at the budget solved, 0 when left out. */
+  /** Per configuration: its fewest instances at the budget solved, 0 when left out. */
   private readonly least: Float64Array;
   /** Per configuration kept so far in a solve: its price, capacity, fewest instances and limit slot. */
   private readonly keptPrice: Float64Array;
@@ -50,92 +54,95 @@ export class ModuleCostCurve {
     /** The module's whole rate (requests per second), fan-out included. */
     readonly rateRps: number,
     /** Dominant configurations in ascending $/(req/s). */
-    private readonly prepared: readonly Prepared[],
-    private readonly limitsInstances: readonly number[],
+    private readonly configs: readonly TupleConfig[],
+    byPrice: Int32Array,
   ) {
-    this.table = new CoverTable(prepared.length);
-    const order = prepared.map((_, i) => i);
-    order.sort(
-      (a, b) =>
-        (prepared[a]?.config.instanceCostPerHour ?? 0) - (prepared[b]?.config.instanceCostPerHour ?? 0) ||
-        (prepared[b]?.config.instanceRps ?? 0) - (prepared[a]?.config.instanceRps ?? 0) ||
-        a - b,
-    );
-    this.byPrice = Int32Array.from(order);
-    this.least = new Float64Array(prepared.length);
-    this.keptPrice = new Float64Array(prepared.length);
-    this.keptRps = new Float64Array(prepared.length);
-    this.keptLeast = new Float64Array(prepared.length);
-    this.keptSlot = new Int32Array(prepared.length);
+    const slots = new LimitSlots();
+    const count = configs.length;
+    this.table = new CoverTable(count);
+    this.byPrice = byPrice;
+    this.price = new Float64Array(count);
+    this.rps = new Float64Array(count);
+    this.latency = new Float64Array(count);
+    this.fill = new Float64Array(count);
+    this.slot = new Int32Array(count);
+    this.limit = new Float64Array(count);
     let fastest = Number.POSITIVE_INFINITY;
-    for (const p of prepared) fastest = Math.min(fastest, p.config.latencyMs);
+    configs.forEach((config, i) => {
+      this.price[i] = config.instanceCostPerHour;
+      this.rps[i] = config.instanceRps;
+      this.latency[i] = config.latencyMs;
+      this.fill[i] = fillMsOf(config);
+      this.slot[i] = slots.slotOf(config.hardware);
+      this.limit[i] = config.hardware.maxInstances ?? Number.POSITIVE_INFINITY;
+      fastest = Math.min(fastest, config.latencyMs);
+    });
+    this.least = new Float64Array(count);
+    this.keptPrice = new Float64Array(count);
+    this.keptRps = new Float64Array(count);
+    this.keptLeast = new Float64Array(count);
+    this.keptSlot = new Int32Array(count);
+    this.limitsInstances = slots.limits;
     this.minBudgetMs = rateRps > 0 ? fastest : 0;
   }
 
   /** The curve of `module` carrying `rateRps` (the module's rate, fan-out included). */
   static of(problem: PlanningProblem, module: PlanningModule, rateRps: number): ModuleCostCurve {
-    const dominant = dominantConfigs(fastestConfigs(problem, module, utilisationCapOf(problem)));
-    const keyed = dominant.map((config) => ({
-      config,
-      efficiency: config.instanceCostPerHour / config.instanceRps,
-    }));
-    keyed.sort((a, b) => a.efficiency - b.efficiency || b.config.instanceRps - a.config.instanceRps);
-    const slots = new LimitSlots();
-    const prepared = keyed.map(({ config }) => ({
-      config,
-      fillMs: fillMsOf(config),
-      limitSlot: slots.slotOf(config.hardware),
-      limitInstances: config.hardware.maxInstances ?? Number.POSITIVE_INFINITY,
-    }));
-    return new ModuleCostCurve(rateRps, prepared, slots.limits);
+    // In price order, which the solves' stand-in test scans; the cover takes them by $/(req/s).
+    const dominant = undominatedConfigs(fastestConfigs(problem, module, utilisationCapOf(problem)));
+    const order = ascendingOrder(dominant.map((c) => c.instanceCostPerHour / c.instanceRps));
+    const byPrice = new Int32Array(order.length);
+    order.forEach((j, i) => (byPrice[j] = i));
+    return new ModuleCostCurve(
+      rateRps,
+      Array.from(order, (j) => dominant[j]!),
+      byPrice,
+    );
   }
 
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
-    const { prepared, least, keptPrice, keptRps, keptLeast, keptSlot, table } = this;
+    const { configs, price, rps, slot, limit, least, keptPrice, keptRps, keptLeast, keptSlot, table } = this;
     // Usable configurations by price; keep those no kept one (no dearer: price order) stands in for:
     // k of its instances for one, k the most its price allows, carrying as much, needing no more
     // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
     let kept = 0;
     least.fill(0);
     for (const i of this.byPrice) {
-      const p = prepared[i];
-      if (p === undefined) continue;
-      const n = minInstancesForBudget(p.config, budgetMs);
-      if (!Number.isFinite(n) || n > p.limitInstances) continue;
-      const price = p.config.instanceCostPerHour;
-      if (!(n * price < upperBoundPerHour)) continue;
-      const rps = p.config.instanceRps;
-      const slot = p.limitSlot;
+      const n = minInstancesForBudget(configs[i]!, budgetMs);
+      if (!Number.isFinite(n) || n > limit[i]!) continue;
+      const p = price[i]!;
+      if (!(n * p < upperBoundPerHour)) continue;
+      const mu = rps[i]!;
+      const s = slot[i]!;
       let standsIn = false;
       for (let k = 0; k < kept && !standsIn; k++) {
-        const q = keptPrice[k] ?? 0;
-        const times = q > 0 ? Math.floor((price / q) * (1 + STAND_IN_TOLERANCE)) : 1;
-        const same = times === 1 && keptSlot[k] === slot;
+        const q = keptPrice[k]!;
+        const times = q > 0 ? Math.floor((p / q) * (1 + STAND_IN_TOLERANCE)) : 1;
         standsIn =
-          times * (keptRps[k] ?? 0) >= rps &&
-          (keptLeast[k] ?? 0) <= times * n &&
-          (same || (keptSlot[k] ?? 0) < 0);
+          times * keptRps[k]! >= mu &&
+          keptLeast[k]! <= times * n &&
+          (keptSlot[k]! < 0 || (times === 1 && keptSlot[k] === s));
       }
       if (standsIn) continue;
       least[i] = n;
-      keptPrice[kept] = price;
-      keptRps[kept] = rps;
+      keptPrice[kept] = p;
+      keptRps[kept] = mu;
       keptLeast[kept] = n;
-      keptSlot[kept] = slot;
+      keptSlot[kept] = s;
       kept++;
     }
     table.clear();
-    prepared.forEach((p, i) => {
-      const n = least[i] ?? 0;
-      if (n > 0) table.push(p.config.instanceCostPerHour, p.config.instanceRps, n, p.limitSlot, i);
-    });
+    for (let i = 0; i < configs.length; i++) {
+      const n = least[i]!;
+      if (n > 0) table.push(price[i]!, rps[i]!, n, slot[i]!, i, this.latency[i], this.fill[i]);
+    }
     const cover = table.solve(this.rateRps, this.limitsInstances, upperBoundPerHour);
     if (cover === undefined) return undefined;
     const tuples: { config: TupleConfig; instances: number }[] = [];
     cover.ids.forEach((id, k) => {
-      const config = prepared[id]?.config;
+      const config = configs[id];
       if (config !== undefined) tuples.push({ config, instances: cover.instances[k] ?? 0 });
     });
     return { costPerHour: cover.costPerHour, tuples };
@@ -168,13 +175,15 @@ export class ModuleCostCurve {
    */
   budgetBelow(ms: number, bound: number): number | undefined {
     const below = ms * (1 - 1e-12) - 1e-12;
+    const { price, latency, fill, limit } = this;
     let best: number | undefined;
-    for (const p of this.prepared) {
-      const { latencyMs, instanceCostPerHour } = p.config;
+    for (let i = 0; i < price.length; i++) {
+      const latencyMs = latency[i]!;
       if (!(below > latencyMs)) continue;
-      const n = p.fillMs === 0 ? 1 : Math.floor(p.fillMs / (below - latencyMs)) + 1;
-      if (n > p.limitInstances || !(n * instanceCostPerHour < bound)) continue;
-      const needMs = latencyMs + p.fillMs / n;
+      const fillMs = fill[i]!;
+      const n = fillMs === 0 ? 1 : Math.floor(fillMs / (below - latencyMs)) + 1;
+      if (n > limit[i]! || !(n * price[i]! < bound)) continue;
+      const needMs = latencyMs + fillMs / n;
       if (needMs <= below && (best === undefined || needMs > best)) best = needMs;
     }
     return best;
@@ -185,9 +194,11 @@ export class ModuleCostCurve {
  * A module's breakpoints swept down from the loosest budget, one solve each, computed only as far as
  * asked: the cheapest cover at budget L needs only λ* = max over its tuples of l + fill/n ≤ L, so the
  * cost is the same on [λ*, L] and the next breakpoint down starts at the largest λ(k, n) below λ*.
+ * The cover returns, of the cheapest, one of least need, so λ* is mostly where the step starts.
  * The sweep ends where the cost passes the cap (tighter budgets only cost more) or no budget at or
  * above the lowest is left. Breakpoint k (0: the loosest) is final once k + 1 is known or the sweep
- * has ended: a solve at a tighter budget may find the same cost, which moves k's budget down.
+ * has ended: a solve at a tighter budget can still find the same cost (a configuration the stand-in
+ * test left out needed less), which moves k's budget down.
  */
 export class DescendingSteps {
   private readonly budgetsMs: number[] = [];

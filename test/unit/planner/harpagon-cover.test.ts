@@ -14,12 +14,23 @@ const item = (
   instanceRps: number,
   minInstances = 1,
   limitSlot = -1,
+  latencyMs = 0,
+  fillMs = 0,
 ): CoverItem => ({
   instanceCostPerHour,
   instanceRps,
   minInstances,
   limitSlot,
+  latencyMs,
+  fillMs,
 });
+
+/** The largest l + fill / n over the items a cover uses (its need), ms. */
+const needOf = (items: readonly CoverItem[], instances: readonly number[]): number =>
+  Math.max(
+    0,
+    ...instances.map((n, i) => (n > 0 ? (items[i]!.latencyMs ?? 0) + (items[i]!.fillMs ?? 0) / n : 0)),
+  );
 
 describe('minCostCover', () => {
   it.each([
@@ -70,8 +81,22 @@ describe('minCostCover', () => {
     expect(minCostCover([item(1, 60, 3, 0)], 50, [2])).toBeUndefined();
   });
 
+  it('returns, of equally cheap covers, the one needing the smallest budget', () => {
+    // 2 of the first (need 10 + 40 / 2 = 30 ms) and 1 of the second (need 25 ms) both cost 2.
+    const items = [item(1, 50, 1, -1, 10, 40), item(2, 100, 1, -1, 25, 0)];
+    const cover = minCostCover(items, 100);
+    expect(cover?.costPerHour).toBe(2);
+    expect(cover?.instances).toEqual([0, 1]);
+    expect(cover?.needMs).toBe(25);
+    // A slower second item: the two of the first need less.
+    const slower = minCostCover([items[0]!, item(2, 100, 1, -1, 35, 0)], 100);
+    expect(slower?.instances).toEqual([2, 0]);
+    expect(slower?.needMs).toBe(30);
+  });
+
   it('equals a brute force over every instance vector on 1000 random item sets', () => {
     let multi = 0;
+    let tiesBroken = 0;
     for (let seed = 1; seed <= 1000; seed++) {
       const rng = SeededRng.stream(seed, 'cover');
       const limited = rng.next() < 0.3;
@@ -81,6 +106,8 @@ describe('minCostCover', () => {
           uniform(rng, 10, 120),
           rng.next() < 0.3 ? integer(rng, 2, 4) : 1,
           limited && rng.next() < 0.5 ? 0 : -1,
+          uniform(rng, 1, 50),
+          rng.next() < 0.3 ? 0 : uniform(rng, 1, 100),
         ),
       );
       const limits = limited ? [integer(rng, 1, 4)] : [];
@@ -92,7 +119,11 @@ describe('minCostCover', () => {
         continue;
       }
       expect(cover, `seed ${seed}`).toBeDefined();
-      expect(cover!.costPerHour, `seed ${seed}`).toBeCloseTo(brute, 9);
+      expect(cover!.costPerHour, `seed ${seed}`).toBeCloseTo(brute.cost, 9);
+      // Of the cheapest covers, one of least need, and the need it reports is its own.
+      expect(cover!.needMs, `seed ${seed}`).toBeCloseTo(brute.need, 9);
+      expect(needOf(items, cover!.instances), `seed ${seed}`).toBeCloseTo(cover!.needMs, 9);
+      if (brute.needs > 1) tiesBroken++;
       // What it returns is what it says: the cost, enough capacity, minimums and limits respected.
       const used = cover!.instances;
       expect(used.reduce((s, n, i) => s + n * items[i]!.instanceCostPerHour, 0)).toBeCloseTo(
@@ -109,37 +140,49 @@ describe('minCostCover', () => {
       }
       if (used.filter((n) => n > 0).length > 1) multi++;
     }
-    console.log(`minCostCover: ${multi}/1000 optimal covers use more than one item`);
+    console.log(
+      `minCostCover: ${multi}/1000 optimal covers use more than one item; ${tiesBroken} had cheapest covers of different needs`,
+    );
     expect(multi).toBeGreaterThan(50);
+    expect(tiesBroken).toBeGreaterThan(20);
   });
 });
 
+/** The least cost of a cover, the least need among covers of that cost, and how many needs they have. */
 function bruteForce(
   items: readonly CoverItem[],
   rate: number,
   limits: readonly number[],
-): number | undefined {
-  let best = Number.POSITIVE_INFINITY;
+): { cost: number; need: number; needs: number } | undefined {
+  const covers: { cost: number; need: number }[] = [];
+  const counts = items.map(() => 0);
   const visit = (k: number, rps: number, cost: number, onSlot: number): void => {
     if (onSlot > (limits[0] ?? Infinity)) return;
     if (rps >= rate * (1 - 1e-9)) {
-      best = Math.min(best, cost);
+      covers.push({ cost, need: needOf(items, counts) });
       return;
     }
     if (k === items.length) return;
     const it = items[k]!;
     visit(k + 1, rps, cost, onSlot);
     const most = Math.max(it.minInstances, Math.ceil(rate / it.instanceRps));
-    for (let n = it.minInstances; n <= most; n++)
+    for (let n = it.minInstances; n <= most; n++) {
+      counts[k] = n;
       visit(
         k + 1,
         rps + n * it.instanceRps,
         cost + n * it.instanceCostPerHour,
         onSlot + (it.limitSlot === 0 ? n : 0),
       );
+    }
+    counts[k] = 0;
   };
   visit(0, 0, 0, 0);
-  return Number.isFinite(best) ? best : undefined;
+  if (covers.length === 0) return undefined;
+  const cost = Math.min(...covers.map((c) => c.cost));
+  const cheapest = covers.filter((c) => c.cost <= cost * (1 + 1e-9));
+  const need = Math.min(...cheapest.map((c) => c.need));
+  return { cost, need, needs: new Set(cheapest.map((c) => c.need.toFixed(9))).size };
 }
 
 describe('dominantConfigs', () => {

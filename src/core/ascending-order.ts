@@ -1,0 +1,36 @@
+/**
+ * Argsort by number keys without a comparator: the native numeric sort of a copy of the keys, each
+ * key's rank among the distinct values by binary search, then a counting sort by rank. Exact and
+ * stable, and several times faster than `Array.prototype.sort` with a comparator on the few hundred
+ * keys a planner orders per module (a comparator call per comparison is what costs there).
+ */
+
+/** Indices of `keys` in ascending key order, equal keys in index order. Keys must not be NaN. */
+export function ascendingOrder(keys: ArrayLike<number>): Int32Array {
+  const count = keys.length;
+  const distinct = Float64Array.from(keys).sort();
+  let d = 0;
+  for (let i = 0; i < count; i++) {
+    const key = distinct[i]!;
+    if (Number.isNaN(key)) throw new RangeError('ascendingOrder: a key is NaN');
+    if (d === 0 || key !== distinct[d - 1]) distinct[d++] = key;
+  }
+  const rank = new Int32Array(count);
+  const start = new Int32Array(d + 1);
+  for (let i = 0; i < count; i++) {
+    const key = keys[i]!;
+    let lo = 0;
+    let hi = d - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[i] = lo;
+    start[lo + 1]! += 1;
+  }
+  for (let r = 1; r <= d; r++) start[r]! += start[r - 1]!;
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[start[rank[i]!]!++] = i;
+  return order;
+}
