@@ -8,15 +8,19 @@
 /** Indices of `keys` in ascending key order, equal keys in index order. Keys must not be NaN. */
 export function ascendingOrder(keys: ArrayLike<number>): Int32Array {
   const count = keys.length;
-  const distinct = Float64Array.from(keys).sort();
+  // One buffer for the four arrays (see columns.ts): sorted keys, ranks, rank starts, the order.
+  const buffer = new ArrayBuffer(8 * count + 4 * (3 * count + 1));
+  const distinct = new Float64Array(buffer, 0, count);
+  for (let i = 0; i < count; i++) distinct[i] = keys[i]!;
+  distinct.sort();
   let d = 0;
   for (let i = 0; i < count; i++) {
     const key = distinct[i]!;
     if (Number.isNaN(key)) throw new RangeError('ascendingOrder: a key is NaN');
     if (d === 0 || key !== distinct[d - 1]) distinct[d++] = key;
   }
-  const rank = new Int32Array(count);
-  const start = new Int32Array(d + 1);
+  const rank = new Int32Array(buffer, 8 * count, count);
+  const start = new Int32Array(buffer, 12 * count, d + 1);
   for (let i = 0; i < count; i++) {
     const key = keys[i]!;
     let lo = 0;
@@ -30,7 +34,7 @@ export function ascendingOrder(keys: ArrayLike<number>): Int32Array {
     start[lo + 1]! += 1;
   }
   for (let r = 1; r <= d; r++) start[r]! += start[r - 1]!;
-  const order = new Int32Array(count);
+  const order = new Int32Array(buffer, 12 * count + 4 * (count + 1), count);
   for (let i = 0; i < count; i++) order[start[rank[i]!]!++] = i;
   return order;
 }

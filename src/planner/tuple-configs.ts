@@ -3,6 +3,7 @@
  * module may run, with its batch latency, per-instance capacity at the utilisation cap and price, and
  * the helpers that turn a configuration, an instance count and a rate into a feasible `PlanTuple`.
  */
+import { estimateLatencyMs, type LatencyModel } from '../core/latency-model.js';
 import type { PlanTuple } from './plan.js';
 import { dummyRpsNeeded, instanceCapacityRps, PLAN_TOLERANCE, tupleLatencyMs } from './planning-model.js';
 import {
@@ -57,20 +58,27 @@ export function fastestConfigs(problem: PlanningProblem, module: PlanningModule,
   const out: TupleConfig[] = [];
   const batches = batchOptionsOf(module);
   for (const hardware of problem.hardware) {
-    const variants = module.variants.filter((v) => v.latency[hardware.name] !== undefined);
+    const variants: PlanningVariant[] = [];
+    const models: LatencyModel[] = [];
+    for (const variant of module.variants) {
+      const model = variant.latency[hardware.name];
+      if (model === undefined) continue;
+      variants.push(variant);
+      models.push(model);
+    }
     for (const cores of coreOptionsOf(hardware)) {
       for (const batch of batches) {
-        let fastest: PlanningVariant | undefined;
+        let fastest = -1;
         let fastestMs = Number.POSITIVE_INFINITY;
-        for (const variant of variants) {
-          const latencyMs = tupleLatencyMs(variant, hardware.name, batch, cores);
-          if (latencyMs !== undefined && latencyMs > 0 && latencyMs < fastestMs) {
-            fastest = variant;
+        for (let v = 0; v < models.length; v++) {
+          const latencyMs = estimateLatencyMs(models[v]!, batch, cores);
+          if (latencyMs > 0 && latencyMs < fastestMs) {
+            fastest = v;
             fastestMs = latencyMs;
           }
         }
-        if (fastest !== undefined)
-          out.push(configAt(module.name, fastest, hardware, cores, batch, fastestMs, rho));
+        if (fastest >= 0)
+          out.push(configAt(module.name, variants[fastest]!, hardware, cores, batch, fastestMs, rho));
       }
     }
   }
@@ -118,12 +126,22 @@ function configAt(
  * to the instances' capacity: (b − 1)/(n·μ·ρ) + l ≤ L. +∞ when l(b, c) alone exceeds the budget.
  */
 export function minInstancesForBudget(config: TupleConfig, budgetMs: number): number {
-  if (config.latencyMs > budgetMs * (1 + PLAN_TOLERANCE)) return Number.POSITIVE_INFINITY;
-  if (config.batch <= 1) return 1;
-  const slackMs = budgetMs - config.latencyMs;
+  return minInstancesAt(config.latencyMs, config.batch, config.instanceRps, budgetMs);
+}
+
+/** `minInstancesForBudget` of a configuration given by its latency, batch and capacity (columns). */
+export function minInstancesAt(
+  latencyMs: number,
+  batch: number,
+  instanceRps: number,
+  budgetMs: number,
+): number {
+  if (latencyMs > budgetMs * (1 + PLAN_TOLERANCE)) return Number.POSITIVE_INFINITY;
+  if (batch <= 1) return 1;
+  const slackMs = budgetMs - latencyMs;
   if (slackMs <= 0) return Number.POSITIVE_INFINITY;
-  const needRps = (1000 * (config.batch - 1)) / slackMs;
-  return Math.max(1, Math.ceil(needRps / config.instanceRps - PLAN_TOLERANCE));
+  const needRps = (1000 * (batch - 1)) / slackMs;
+  return Math.max(1, Math.ceil(needRps / instanceRps - PLAN_TOLERANCE));
 }
 
 /**

@@ -14,6 +14,7 @@
  * is always safe; it only costs the solves a little time.
  */
 import { ascendingOrder } from '../../core/ascending-order.js';
+import { float64Columns } from '../../core/columns.js';
 import type { HardwareSpec } from '../planning-problem.js';
 import type { TupleConfig } from '../tuple-configs.js';
 
@@ -55,12 +56,14 @@ export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] 
  */
 export function undominatedConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
   const count = configs.length;
-  const price = new Float64Array(count);
-  const rps = new Float64Array(count);
-  const latency = new Float64Array(count);
-  const fill = new Float64Array(count);
-  const batch = new Float64Array(count);
-  const kind = new Int32Array(count);
+  const { price, rps, latency, fill, batch, kind } = float64Columns(count, [
+    'price',
+    'rps',
+    'latency',
+    'fill',
+    'batch',
+    'kind',
+  ]);
   const kinds = new Map<string, number>();
   const unlimited: boolean[] = [];
   let lastHardware: HardwareSpec | undefined;

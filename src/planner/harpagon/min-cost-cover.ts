@@ -16,6 +16,7 @@
  * A cost curve swept down then learns where the step of that cost starts with the one solve (no budget
  * below the need has a cover as cheap). Costs within a billionth of the cheapest bound count as equal.
  */
+import { float64Columns } from '../../core/columns.js';
 
 /** One configuration usable at the budget in question. */
 export interface CoverItem {
@@ -101,24 +102,35 @@ export class CoverTable {
   private readonly cost: Float64Array;
   private readonly rps: Float64Array;
   private readonly least: Float64Array;
-  private readonly slot: Int32Array;
+  private readonly slot: Float64Array;
   private readonly latency: Float64Array;
   private readonly fill: Float64Array;
-  private readonly id: Int32Array;
+  private readonly id: Float64Array;
   private readonly restEfficiency: Float64Array;
   private readonly restTupleCost: Float64Array;
 
   /** Room for `capacity` items. */
   constructor(capacity: number) {
-    this.cost = new Float64Array(capacity);
-    this.rps = new Float64Array(capacity);
-    this.least = new Float64Array(capacity);
-    this.slot = new Int32Array(capacity);
-    this.latency = new Float64Array(capacity);
-    this.fill = new Float64Array(capacity);
-    this.id = new Int32Array(capacity);
-    this.restEfficiency = new Float64Array(capacity + 1);
-    this.restTupleCost = new Float64Array(capacity + 1);
+    const columns = float64Columns(capacity + 1, [
+      'cost',
+      'rps',
+      'least',
+      'slot',
+      'latency',
+      'fill',
+      'id',
+      'restEfficiency',
+      'restTupleCost',
+    ]);
+    this.cost = columns.cost;
+    this.rps = columns.rps;
+    this.least = columns.least;
+    this.slot = columns.slot;
+    this.latency = columns.latency;
+    this.fill = columns.fill;
+    this.id = columns.id;
+    this.restEfficiency = columns.restEfficiency;
+    this.restTupleCost = columns.restTupleCost;
   }
 
   clear(): void {

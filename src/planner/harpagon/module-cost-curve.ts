@@ -2,7 +2,7 @@
  * One module's minimum cost at a given rate as a function of its latency budget L (Harpagon, docs/
  * papers.md §3): at each L, the cheapest multi-tuple configuration (min-cost-cover.ts) over the
  * dominant configurations (dominant-configs.ts), where a tuple of n instances of configuration k is
- * usable when its batches fill in time with dummies, l_k + fill_k / n ≤ L (n ≥ minInstancesForBudget).
+ * usable when its batches fill in time with dummies, l_k + fill_k / n ≤ L (n ≥ minInstancesAt).
  *
  * The cost only drops at budgets λ(k, n) = l_k + fill_k / n; `steps` finds them with one solve each
  * (a sweep down from the loosest budget). At a fixed budget latency no longer matters, only each
@@ -14,8 +14,9 @@
  * searches can ask for many budgets.
  */
 import { ascendingOrder } from '../../core/ascending-order.js';
+import { float64Columns } from '../../core/columns.js';
 import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../planning-problem.js';
-import { fastestConfigs, minInstancesForBudget, type TupleConfig } from '../tuple-configs.js';
+import { fastestConfigs, minInstancesAt, type TupleConfig } from '../tuple-configs.js';
 import type { CostSteps, ModuleSolution } from './cost-steps.js';
 import { fillMsOf, undominatedConfigs } from './dominant-configs.js';
 import { CoverTable, LimitSlots } from './min-cost-cover.js';
@@ -24,6 +25,23 @@ import { CoverTable, LimitSlots } from './min-cost-cover.js';
 const DROP_TOLERANCE = 1e-9;
 /** Prices within this share count as multiples of one another (a 2-core price is 2 1-core prices). */
 const STAND_IN_TOLERANCE = 1e-9;
+/** The per-configuration columns of a curve (one buffer: columns.ts). */
+const COLUMNS = [
+  'price',
+  'rps',
+  'latency',
+  'fill',
+  'batch',
+  'slot',
+  'limit',
+  'byPrice',
+  'keptIds',
+  'fewest',
+  'keptPrice',
+  'keptRps',
+  'keptLeast',
+  'keptSlot',
+] as const;
 
 export class ModuleCostCurve {
   /** The smallest batch latency of any configuration, ms: no budget below it is feasible (+∞: none). */
@@ -35,53 +53,61 @@ export class ModuleCostCurve {
   private readonly rps: Float64Array;
   private readonly latency: Float64Array;
   private readonly fill: Float64Array;
+  private readonly batch: Float64Array;
   /** Per configuration: its hardware kind's limit slot (-1: none) and instance limit (+∞: none). */
-  private readonly slot: Int32Array;
+  private readonly slot: Float64Array;
   private readonly limit: Float64Array;
   /** Instance limit per limit slot. */
   private readonly limitsInstances: readonly number[];
   /** Indices of the configurations by ascending price. */
-  private readonly byPrice: Int32Array;
-  /** Per configuration: its fewest instances at the budget solved, 0 when left out. */
-  private readonly least: Float64Array;
+  private readonly byPrice: Float64Array;
+  /** The configurations kept in a solve, ascending, and per configuration its fewest instances there. */
+  private readonly keptIds: Float64Array;
+  private readonly fewest: Float64Array;
   /** Per configuration kept so far in a solve: its price, capacity, fewest instances and limit slot. */
   private readonly keptPrice: Float64Array;
   private readonly keptRps: Float64Array;
   private readonly keptLeast: Float64Array;
-  private readonly keptSlot: Int32Array;
+  private readonly keptSlot: Float64Array;
 
   private constructor(
     /** The module's whole rate (requests per second), fan-out included. */
     readonly rateRps: number,
     /** Dominant configurations in ascending $/(req/s). */
     private readonly configs: readonly TupleConfig[],
-    byPrice: Int32Array,
+    /** The configurations' indices in price order (`configs[i]` was `order[i]` there). */
+    order: Int32Array,
   ) {
     const slots = new LimitSlots();
     const count = configs.length;
     this.table = new CoverTable(count);
-    this.byPrice = byPrice;
-    this.price = new Float64Array(count);
-    this.rps = new Float64Array(count);
-    this.latency = new Float64Array(count);
-    this.fill = new Float64Array(count);
-    this.slot = new Int32Array(count);
-    this.limit = new Float64Array(count);
+    const columns = float64Columns(count, COLUMNS);
+    this.price = columns.price;
+    this.rps = columns.rps;
+    this.latency = columns.latency;
+    this.fill = columns.fill;
+    this.batch = columns.batch;
+    this.slot = columns.slot;
+    this.limit = columns.limit;
+    this.byPrice = columns.byPrice;
+    this.keptIds = columns.keptIds;
+    this.fewest = columns.fewest;
+    this.keptPrice = columns.keptPrice;
+    this.keptRps = columns.keptRps;
+    this.keptLeast = columns.keptLeast;
+    this.keptSlot = columns.keptSlot;
+    order.forEach((j, i) => (this.byPrice[j] = i));
     let fastest = Number.POSITIVE_INFINITY;
     configs.forEach((config, i) => {
       this.price[i] = config.instanceCostPerHour;
       this.rps[i] = config.instanceRps;
       this.latency[i] = config.latencyMs;
       this.fill[i] = fillMsOf(config);
+      this.batch[i] = config.batch;
       this.slot[i] = slots.slotOf(config.hardware);
       this.limit[i] = config.hardware.maxInstances ?? Number.POSITIVE_INFINITY;
       fastest = Math.min(fastest, config.latencyMs);
     });
-    this.least = new Float64Array(count);
-    this.keptPrice = new Float64Array(count);
-    this.keptRps = new Float64Array(count);
-    this.keptLeast = new Float64Array(count);
-    this.keptSlot = new Int32Array(count);
     this.limitsInstances = slots.limits;
     this.minBudgetMs = rateRps > 0 ? fastest : 0;
   }
@@ -91,30 +117,29 @@ export class ModuleCostCurve {
     // In price order, which the solves' stand-in test scans; the cover takes them by $/(req/s).
     const dominant = undominatedConfigs(fastestConfigs(problem, module, utilisationCapOf(problem)));
     const order = ascendingOrder(dominant.map((c) => c.instanceCostPerHour / c.instanceRps));
-    const byPrice = new Int32Array(order.length);
-    order.forEach((j, i) => (byPrice[j] = i));
     return new ModuleCostCurve(
       rateRps,
       Array.from(order, (j) => dominant[j]!),
-      byPrice,
+      order,
     );
   }
 
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
-    const { configs, price, rps, slot, limit, least, keptPrice, keptRps, keptLeast, keptSlot, table } = this;
+    const { price, rps, latency, fill, batch, slot, limit, keptIds, fewest, table } = this;
+    const { keptPrice, keptRps, keptLeast, keptSlot } = this;
     // Usable configurations by price; keep those no kept one (no dearer: price order) stands in for:
     // k of its instances for one, k the most its price allows, carrying as much, needing no more
     // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
+    // The cover takes the kept ones in index ($/(req/s)) order.
     let kept = 0;
-    least.fill(0);
     for (const i of this.byPrice) {
-      const n = minInstancesForBudget(configs[i]!, budgetMs);
+      const mu = rps[i]!;
+      const n = minInstancesAt(latency[i]!, batch[i]!, mu, budgetMs);
       if (!Number.isFinite(n) || n > limit[i]!) continue;
       const p = price[i]!;
       if (!(n * p < upperBoundPerHour)) continue;
-      const mu = rps[i]!;
       const s = slot[i]!;
       let standsIn = false;
       for (let k = 0; k < kept && !standsIn; k++) {
@@ -126,7 +151,11 @@ export class ModuleCostCurve {
           (keptSlot[k]! < 0 || (times === 1 && keptSlot[k] === s));
       }
       if (standsIn) continue;
-      least[i] = n;
+      // Insert i into the kept indices in ascending order (few: a handful survive).
+      let at = kept;
+      for (; at > 0 && keptIds[at - 1]! > i; at--) keptIds[at] = keptIds[at - 1]!;
+      keptIds[at] = i;
+      fewest[i] = n;
       keptPrice[kept] = p;
       keptRps[kept] = mu;
       keptLeast[kept] = n;
@@ -134,15 +163,15 @@ export class ModuleCostCurve {
       kept++;
     }
     table.clear();
-    for (let i = 0; i < configs.length; i++) {
-      const n = least[i]!;
-      if (n > 0) table.push(price[i]!, rps[i]!, n, slot[i]!, i, this.latency[i], this.fill[i]);
+    for (let k = 0; k < kept; k++) {
+      const i = keptIds[k]!;
+      table.push(price[i]!, rps[i]!, fewest[i]!, slot[i]!, i, latency[i], fill[i]);
     }
     const cover = table.solve(this.rateRps, this.limitsInstances, upperBoundPerHour);
     if (cover === undefined) return undefined;
     const tuples: { config: TupleConfig; instances: number }[] = [];
     cover.ids.forEach((id, k) => {
-      const config = configs[id];
+      const config = this.configs[id];
       if (config !== undefined) tuples.push({ config, instances: cover.instances[k] ?? 0 });
     });
     return { costPerHour: cover.costPerHour, tuples };
