@@ -3,6 +3,7 @@
  * module may run, with its batch latency, per-instance capacity at the utilisation cap and price, and
  * the helpers that turn a configuration, an instance count and a rate into a feasible `PlanTuple`.
  */
+import { float64Columns } from '../core/columns.js';
 import { estimateLatencyMs, type LatencyModel } from '../core/latency-model.js';
 import type { PlanTuple } from './plan.js';
 import { dummyRpsNeeded, instanceCapacityRps, PLAN_TOLERANCE, tupleLatencyMs } from './planning-model.js';
@@ -51,13 +52,40 @@ export function tupleConfigs(problem: PlanningProblem, module: PlanningModule, r
 }
 
 /**
+ * Configurations as columns, for planners that scan hundreds per module and return a few: the
+ * `TupleConfig` of one is made only when asked (`configOfColumns`), with the same values.
+ */
+export interface ConfigColumns {
+  readonly module: string;
+  readonly rho: number;
+  readonly count: number;
+  readonly variant: readonly PlanningVariant[];
+  readonly hardware: readonly HardwareSpec[];
+  readonly cores: Float64Array;
+  readonly batch: Float64Array;
+  /** l(b, c), ms. */
+  readonly latencyMs: Float64Array;
+  readonly instanceRps: Float64Array;
+  readonly instanceCostPerHour: Float64Array;
+}
+
+/**
  * Per (hardware, cores, batch), the configuration of the fastest variant there (the first of equals
  * in variant order), in hardware, cores, batch order: what a planner that ignores accuracy needs.
  */
-export function fastestConfigs(problem: PlanningProblem, module: PlanningModule, rho: number): TupleConfig[] {
-  const out: TupleConfig[] = [];
+export function fastestConfigColumns(
+  problem: PlanningProblem,
+  module: PlanningModule,
+  rho: number,
+): ConfigColumns {
   const batches = batchOptionsOf(module);
-  for (const hardware of problem.hardware) {
+  const coresOf = problem.hardware.map(coreOptionsOf);
+  const room = coresOf.reduce((s, c) => s + c.length, 0) * batches.length;
+  const columns = float64Columns(room, ['cores', 'batch', 'latencyMs', 'instanceRps', 'instanceCostPerHour']);
+  const variantOf: PlanningVariant[] = [];
+  const hardwareOf: HardwareSpec[] = [];
+  let count = 0;
+  problem.hardware.forEach((hardware, h) => {
     const variants: PlanningVariant[] = [];
     const models: LatencyModel[] = [];
     for (const variant of module.variants) {
@@ -66,7 +94,8 @@ export function fastestConfigs(problem: PlanningProblem, module: PlanningModule,
       variants.push(variant);
       models.push(model);
     }
-    for (const cores of coreOptionsOf(hardware)) {
+    for (const cores of coresOf[h] ?? []) {
+      const price = tupleCostPerHour(hardware, cores, 1);
       for (const batch of batches) {
         let fastest = -1;
         let fastestMs = Number.POSITIVE_INFINITY;
@@ -77,12 +106,32 @@ export function fastestConfigs(problem: PlanningProblem, module: PlanningModule,
             fastestMs = latencyMs;
           }
         }
-        if (fastest >= 0)
-          out.push(configAt(module.name, variants[fastest]!, hardware, cores, batch, fastestMs, rho));
+        if (fastest < 0) continue;
+        variantOf.push(variants[fastest]!);
+        hardwareOf.push(hardware);
+        columns.cores[count] = cores;
+        columns.batch[count] = batch;
+        columns.latencyMs[count] = fastestMs;
+        columns.instanceRps[count] = instanceCapacityRps(fastestMs, batch, rho);
+        columns.instanceCostPerHour[count] = price;
+        count++;
       }
     }
-  }
-  return out;
+  });
+  return { module: module.name, rho, count, variant: variantOf, hardware: hardwareOf, ...columns };
+}
+
+/** The configuration in row `i` of `columns`. */
+export function configOfColumns(columns: ConfigColumns, i: number): TupleConfig {
+  return configAt(
+    columns.module,
+    columns.variant[i]!,
+    columns.hardware[i]!,
+    columns.cores[i]!,
+    columns.batch[i]!,
+    columns.latencyMs[i]!,
+    columns.rho,
+  );
 }
 
 /** The configuration of `variant` on `hardware` at `cores` and `batch`, or undefined without a latency model. */

@@ -1,8 +1,11 @@
 // ascendingOrder (src/core/ascending-order.ts) against a comparator sort: exact and stable on keys with
-// many ties, negative zero and infinities; NaN refused.
+// many ties, negative zero and infinities, unordered or as a few ascending runs; NaN refused.
 import { describe, expect, it } from 'vitest';
 import { ascendingOrder } from '../../src/core/ascending-order.js';
 import { SeededRng } from '../../src/core/seeded-rng.js';
+
+const stableOrder = (keys: readonly number[]): number[] =>
+  keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
 
 describe('ascendingOrder', () => {
   it('equals a stable comparator sort on 500 random key sets', () => {
@@ -16,10 +19,16 @@ describe('ascendingOrder', () => {
         if (u < 0.6) return Math.floor(rng.next() * 8) * 0.1; // ties, and 0.1 multiples' float noise
         return (rng.next() - 0.5) * 1e6;
       });
-      const expected = keys
-        .map((_, i) => i)
-        .sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-      expect(Array.from(ascendingOrder(keys)), `seed ${seed}`).toEqual(expected);
+      // Half the sets as a few ascending runs (the merge path), with ties inside and across runs.
+      if (seed % 2 === 0) {
+        const runs = 1 + (seed % 5);
+        const size = Math.ceil(count / runs);
+        for (let r = 0; r < runs; r++) {
+          const run = keys.slice(r * size, (r + 1) * size).sort((a, b) => a - b);
+          keys.splice(r * size, run.length, ...run);
+        }
+      }
+      expect(Array.from(ascendingOrder(keys)), `seed ${seed}`).toEqual(stableOrder(keys));
     }
   });
 
@@ -28,5 +37,8 @@ describe('ascendingOrder', () => {
     expect(Array.from(ascendingOrder([3]))).toEqual([0]);
     expect(Array.from(ascendingOrder(new Float64Array([2, 1, 2, 1])))).toEqual([1, 3, 0, 2]);
     expect(() => ascendingOrder([1, Number.NaN])).toThrow(/NaN/);
+    expect(() => ascendingOrder([3, 2, 1, 0, -1, Number.NaN])).toThrow(/NaN/);
+    // Two runs with ties across them: the earlier run's first.
+    expect(Array.from(ascendingOrder([1, 2, 2, 0, 2, 3]))).toEqual([3, 0, 1, 2, 4, 5]);
   });
 });

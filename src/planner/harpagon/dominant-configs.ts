@@ -16,20 +16,31 @@
 import { ascendingOrder } from '../../core/ascending-order.js';
 import { float64Columns } from '../../core/columns.js';
 import type { HardwareSpec } from '../planning-problem.js';
-import type { TupleConfig } from '../tuple-configs.js';
+import type { ConfigColumns, TupleConfig } from '../tuple-configs.js';
 
 /**
  * Time in ms for one instance running at its capacity (ρ included) to gather the b − 1 requests that
  * complete a batch: the worst-case latency of n such instances is l(b,c) + fillMs / n.
  */
 export function fillMsOf(config: TupleConfig): number {
-  return config.batch <= 1 ? 0 : (1000 * (config.batch - 1)) / config.instanceRps;
+  return fillMsAt(config.batch, config.instanceRps);
 }
+
+/** `fillMsOf` of a configuration given by its batch and capacity. */
+export function fillMsAt(batch: number, instanceRps: number): number {
+  return batch <= 1 ? 0 : (1000 * (batch - 1)) / instanceRps;
+}
+
+/** What the dominance test reads of each configuration. */
+export type DominanceColumns = Pick<
+  ConfigColumns,
+  'count' | 'hardware' | 'batch' | 'latencyMs' | 'instanceRps' | 'instanceCostPerHour'
+>;
 
 /**
  * The configurations of `configs` that no other of the same batch size dominates, in price order; of
  * exact duplicates the first is kept. First the fastest variant per (hardware, cores, batch), which
- * dominates the others outright, then the pairwise test on what remains (`undominatedConfigs`).
+ * dominates the others outright, then the pairwise test on what remains (`undominatedRows`).
  */
 export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
   const kinds = new Map<string, number>();
@@ -46,43 +57,42 @@ export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] 
     const held = fastest.get(key);
     if (held === undefined || config.latencyMs < held.latencyMs) fastest.set(key, config);
   }
-  return undominatedConfigs([...fastest.values()]);
+  const candidates = [...fastest.values()];
+  const columns = {
+    count: candidates.length,
+    hardware: candidates.map((c) => c.hardware),
+    batch: Float64Array.from(candidates, (c) => c.batch),
+    latencyMs: Float64Array.from(candidates, (c) => c.latencyMs),
+    instanceRps: Float64Array.from(candidates, (c) => c.instanceRps),
+    instanceCostPerHour: Float64Array.from(candidates, (c) => c.instanceCostPerHour),
+  };
+  return Array.from(undominatedRows(columns), (i) => candidates[i]!);
 }
 
 /**
- * The configurations of `configs`, at most one per (hardware, cores, batch) as `fastestConfigs` gives
+ * The rows of `columns`, at most one per (hardware, cores, batch) as `fastestConfigColumns` gives
  * them, that no other of the same batch size dominates, in price order (ties: more capacity, then
  * shorter latency first, across hardware kinds; one kind's in the order given).
  */
-export function undominatedConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
-  const count = configs.length;
-  const { price, rps, latency, fill, batch, kind } = float64Columns(count, [
-    'price',
-    'rps',
-    'latency',
-    'fill',
-    'batch',
-    'kind',
-  ]);
+export function undominatedRows(columns: DominanceColumns): Int32Array {
+  const { count, batch, latencyMs: latency, instanceRps: rps, instanceCostPerHour } = columns;
+  const price = instanceCostPerHour.subarray(0, count);
+  const { fill, kind } = float64Columns(count, ['fill', 'kind']);
   const kinds = new Map<string, number>();
   const unlimited: boolean[] = [];
   let lastHardware: HardwareSpec | undefined;
   let lastKind = 0;
   for (let i = 0; i < count; i++) {
-    const config = configs[i]!;
-    if (config.hardware !== lastHardware) {
-      lastHardware = config.hardware;
-      lastKind = kinds.get(lastHardware.name) ?? kinds.size;
+    const hardware = columns.hardware[i]!;
+    if (hardware !== lastHardware) {
+      lastHardware = hardware;
+      lastKind = kinds.get(hardware.name) ?? kinds.size;
       if (lastKind === kinds.size) {
-        kinds.set(lastHardware.name, lastKind);
-        unlimited.push(lastHardware.maxInstances === undefined);
+        kinds.set(hardware.name, lastKind);
+        unlimited.push(hardware.maxInstances === undefined);
       }
     }
-    price[i] = config.instanceCostPerHour;
-    rps[i] = config.instanceRps;
-    latency[i] = config.latencyMs;
-    fill[i] = fillMsOf(config);
-    batch[i] = config.batch;
+    fill[i] = fillMsAt(batch[i]!, rps[i]!);
     kind[i] = lastKind;
   }
   const order = ascendingOrder(price);
@@ -98,8 +108,9 @@ export function undominatedConfigs(configs: readonly TupleConfig[]): TupleConfig
   }
   // Kept ones so far (all no dearer: price order), as indices, grouped by batch size.
   const keptOf = new Map<number, number[]>();
-  const out: TupleConfig[] = [];
-  for (const b of order) {
+  let out = 0;
+  for (let j = 0; j < count; j++) {
+    const b = order[j]!;
     let kept = keptOf.get(batch[b]!);
     if (kept === undefined) {
       kept = [];
@@ -116,9 +127,9 @@ export function undominatedConfigs(configs: readonly TupleConfig[]): TupleConfig
     }
     if (dominated) continue;
     kept.push(b);
-    out.push(configs[b]!);
+    order[out++] = b;
   }
-  return out;
+  return order.subarray(0, out);
 }
 
 /** One key per (hardware, cores, batch): a number for integer cores and batches (the usual case). */

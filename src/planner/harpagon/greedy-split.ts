@@ -33,7 +33,8 @@ export function descendingSplit(
     let bestFreed = 0;
     let over = false;
     sweeps.forEach((s, m) => {
-      const overrunMs = Math.max(0, ...(pathsOf[m] ?? []).map((p) => (sums[p] ?? 0) - limitMs));
+      let overrunMs = 0;
+      for (const p of pathsOf[m] ?? []) overrunMs = Math.max(overrunMs, (sums[p] ?? 0) - limitMs);
       if (!(overrunMs > 0)) return;
       over = true;
       const k = at[m] ?? 0;
@@ -85,7 +86,8 @@ export function greedySplit(
       const nextMs = s.budgetsMs[i + 1];
       if (nextMs === undefined) return;
       const extraMs = nextMs - (s.budgetsMs[i] ?? 0);
-      const slackMs = Math.min(...(pathsOf[m] ?? []).map((p) => limitMs - (sums[p] ?? 0)));
+      let slackMs = Number.POSITIVE_INFINITY;
+      for (const p of pathsOf[m] ?? []) slackMs = Math.min(slackMs, limitMs - (sums[p] ?? 0));
       if (extraMs > slackMs) return;
       const saving = (s.costsPerHour[i] ?? 0) - (s.costsPerHour[i + 1] ?? 0);
       const ratio = saving / extraMs;

@@ -81,17 +81,26 @@ interface Partial {
   readonly used: readonly number[];
 }
 
-/** The choices made, as a forest of (parent, item, count) nodes shared by the partial choices. */
+/**
+ * The choices made, as a forest of (parent, item, count) nodes shared by the partial choices. Kept by
+ * the table and reset per solve: the arrays keep their room, so solves after the first allocate none.
+ */
 class Trail {
+  length = 0;
   readonly parent: number[] = [];
   readonly item: number[] = [];
   readonly count: number[] = [];
 
+  reset(): void {
+    this.length = 0;
+  }
+
   add(parent: number, item: number, count: number): number {
-    this.parent.push(parent);
-    this.item.push(item);
-    this.count.push(count);
-    return this.parent.length - 1;
+    const at = this.length++;
+    this.parent[at] = parent;
+    this.item[at] = item;
+    this.count[at] = count;
+    return at;
   }
 }
 
@@ -108,6 +117,8 @@ export class CoverTable {
   private readonly id: Float64Array;
   private readonly restEfficiency: Float64Array;
   private readonly restTupleCost: Float64Array;
+  /** The solves' trail of choices (reused). */
+  private readonly trail = new Trail();
 
   /** Room for `capacity` items. */
   constructor(capacity: number) {
@@ -185,7 +196,8 @@ export class CoverTable {
     // A known cover's cost bounds the search from the start (it is found again, or a cheaper one).
     const incumbent = this.greedyCost(rateRps, limitsInstances);
     if (incumbent < upperBoundPerHour) upperBoundPerHour = Math.min(upperBoundPerHour, incumbent + 2 * tie);
-    const trail = new Trail();
+    const trail = this.trail;
+    trail.reset();
     let partials: Partial[] = [
       { cost: 0, rps: 0, need: 0, node: -1, used: limited ? limitsInstances.map(() => 0) : NO_LIMITS },
     ];
@@ -319,10 +331,17 @@ export function minCostCover(
  */
 function paretoBest(partials: Partial[], rateRps: number, limited: boolean, tie: number): Partial[] {
   if (partials.length <= 1) return partials;
-  let sorted = true;
-  for (let i = 1; i < partials.length && sorted; i++)
-    sorted = byCostThenRps(partials[i - 1]!, partials[i]!) <= 0;
-  if (!sorted) partials.sort(byCostThenRps);
+  // Insertion sort: a handful of choices, mostly in order already, and no comparator calls (those
+  // box their differences and, with the merge buffers of the library sort, made most of a solve's
+  // garbage). Many (rare): the library sort.
+  if (partials.length > 64) partials.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  else
+    for (let i = 1; i < partials.length; i++) {
+      const p = partials[i]!;
+      let j = i - 1;
+      for (; j >= 0 && before(p, partials[j]!); j--) partials[j + 1] = partials[j]!;
+      partials[j + 1] = p;
+    }
   const rpsSlack = MERGE_TOLERANCE * rateRps;
   const kept: Partial[] = [];
   // Kept choices cheaper than the one at hand by more than `tie` are kept[0, settled); the most they carry.
@@ -350,6 +369,9 @@ function paretoBest(partials: Partial[], rateRps: number, limited: boolean, tie:
   return kept;
 }
 
-function byCostThenRps(a: Partial, b: Partial): number {
-  return a.cost - b.cost || b.rps - a.rps || a.need - b.need;
+/** Whether `a` comes before `b`: cheaper, then carrying more, then needing less. */
+function before(a: Partial, b: Partial): boolean {
+  if (a.cost !== b.cost) return a.cost < b.cost;
+  if (a.rps !== b.rps) return a.rps > b.rps;
+  return a.need < b.need;
 }

@@ -16,9 +16,15 @@
 import { ascendingOrder } from '../../core/ascending-order.js';
 import { float64Columns } from '../../core/columns.js';
 import { utilisationCapOf, type PlanningModule, type PlanningProblem } from '../planning-problem.js';
-import { fastestConfigs, minInstancesAt, type TupleConfig } from '../tuple-configs.js';
+import {
+  configOfColumns,
+  fastestConfigColumns,
+  minInstancesAt,
+  type ConfigColumns,
+  type TupleConfig,
+} from '../tuple-configs.js';
 import type { CostSteps, ModuleSolution } from './cost-steps.js';
-import { fillMsOf, undominatedConfigs } from './dominant-configs.js';
+import { fillMsAt, fillMsOf, undominatedRows } from './dominant-configs.js';
 import { CoverTable, LimitSlots } from './min-cost-cover.js';
 
 /** A drop in cost smaller than this share is rounding, not a breakpoint. */
@@ -46,6 +52,8 @@ const COLUMNS = [
 export class ModuleCostCurve {
   /** The smallest batch latency of any configuration, ms: no budget below it is feasible (+∞: none). */
   readonly minBudgetMs: number;
+  /** Each configuration's `TupleConfig`, made when a solution first uses it. */
+  private readonly configs: (TupleConfig | undefined)[];
   /** Scratch for the solves. */
   private readonly table: CoverTable;
   /** Per configuration (ascending $/(req/s)): price $/h, capacity req/s, batch latency and fill time ms. */
@@ -73,14 +81,17 @@ export class ModuleCostCurve {
   private constructor(
     /** The module's whole rate (requests per second), fan-out included. */
     readonly rateRps: number,
-    /** Dominant configurations in ascending $/(req/s). */
-    private readonly configs: readonly TupleConfig[],
-    /** The configurations' indices in price order (`configs[i]` was `order[i]` there). */
-    order: Int32Array,
+    /** Every configuration considered; the curve's are rows `rows` of these. */
+    private readonly source: ConfigColumns,
+    /** The dominant configurations' rows of `source`, in ascending $/(req/s). */
+    private readonly rows: Int32Array,
+    /** The same configurations' indices here in price order. */
+    byPrice: Int32Array,
   ) {
     const slots = new LimitSlots();
-    const count = configs.length;
+    const count = rows.length;
     this.table = new CoverTable(count);
+    this.configs = new Array<TupleConfig | undefined>(count);
     const columns = float64Columns(count, COLUMNS);
     this.price = columns.price;
     this.rps = columns.rps;
@@ -96,17 +107,18 @@ export class ModuleCostCurve {
     this.keptRps = columns.keptRps;
     this.keptLeast = columns.keptLeast;
     this.keptSlot = columns.keptSlot;
-    order.forEach((j, i) => (this.byPrice[j] = i));
+    this.byPrice.set(byPrice);
     let fastest = Number.POSITIVE_INFINITY;
-    configs.forEach((config, i) => {
-      this.price[i] = config.instanceCostPerHour;
-      this.rps[i] = config.instanceRps;
-      this.latency[i] = config.latencyMs;
-      this.fill[i] = fillMsOf(config);
-      this.batch[i] = config.batch;
-      this.slot[i] = slots.slotOf(config.hardware);
-      this.limit[i] = config.hardware.maxInstances ?? Number.POSITIVE_INFINITY;
-      fastest = Math.min(fastest, config.latencyMs);
+    rows.forEach((row, i) => {
+      const hardware = source.hardware[row]!;
+      this.price[i] = source.instanceCostPerHour[row]!;
+      this.rps[i] = source.instanceRps[row]!;
+      this.latency[i] = source.latencyMs[row]!;
+      this.batch[i] = source.batch[row]!;
+      this.fill[i] = fillMsAt(this.batch[i], this.rps[i]);
+      this.slot[i] = slots.slotOf(hardware);
+      this.limit[i] = hardware.maxInstances ?? Number.POSITIVE_INFINITY;
+      fastest = Math.min(fastest, this.latency[i]);
     });
     this.limitsInstances = slots.limits;
     this.minBudgetMs = rateRps > 0 ? fastest : 0;
@@ -114,14 +126,30 @@ export class ModuleCostCurve {
 
   /** The curve of `module` carrying `rateRps` (the module's rate, fan-out included). */
   static of(problem: PlanningProblem, module: PlanningModule, rateRps: number): ModuleCostCurve {
+    const source = fastestConfigColumns(problem, module, utilisationCapOf(problem));
     // In price order, which the solves' stand-in test scans; the cover takes them by $/(req/s).
-    const dominant = undominatedConfigs(fastestConfigs(problem, module, utilisationCapOf(problem)));
-    const order = ascendingOrder(dominant.map((c) => c.instanceCostPerHour / c.instanceRps));
+    const dominant = undominatedRows(source);
+    const order = ascendingOrder(
+      Array.from(dominant, (row) => source.instanceCostPerHour[row]! / source.instanceRps[row]!),
+    );
+    const byPrice = new Int32Array(order.length);
+    order.forEach((j, i) => (byPrice[j] = i));
     return new ModuleCostCurve(
       rateRps,
-      Array.from(order, (j) => dominant[j]!),
-      order,
+      source,
+      order.map((j) => dominant[j]!),
+      byPrice,
     );
+  }
+
+  /** Configuration `i` of the curve (made when first asked). */
+  private configAt(i: number): TupleConfig {
+    let config = this.configs[i];
+    if (config === undefined) {
+      config = configOfColumns(this.source, this.rows[i]!);
+      this.configs[i] = config;
+    }
+    return config;
   }
 
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
@@ -133,8 +161,10 @@ export class ModuleCostCurve {
     // k of its instances for one, k the most its price allows, carrying as much, needing no more
     // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
     // The cover takes the kept ones in index ($/(req/s)) order.
+    const { byPrice } = this;
     let kept = 0;
-    for (const i of this.byPrice) {
+    for (let j = 0; j < byPrice.length; j++) {
+      const i = byPrice[j]!;
       const mu = rps[i]!;
       const n = minInstancesAt(latency[i]!, batch[i]!, mu, budgetMs);
       if (!Number.isFinite(n) || n > limit[i]!) continue;
@@ -170,10 +200,9 @@ export class ModuleCostCurve {
     const cover = table.solve(this.rateRps, this.limitsInstances, upperBoundPerHour);
     if (cover === undefined) return undefined;
     const tuples: { config: TupleConfig; instances: number }[] = [];
-    cover.ids.forEach((id, k) => {
-      const config = this.configs[id];
-      if (config !== undefined) tuples.push({ config, instances: cover.instances[k] ?? 0 });
-    });
+    cover.ids.forEach((id, k) =>
+      tuples.push({ config: this.configAt(id), instances: cover.instances[k] ?? 0 }),
+    );
     return { costPerHour: cover.costPerHour, tuples };
   }
 

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../../src/core/seeded-rng.js';
 import { dominantConfigs, fillMsOf } from '../../../src/planner/harpagon/dominant-configs.js';
 import { minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
-import type { PlanningProblem } from '../../../src/planner/planning-problem.js';
-import { tupleConfigs } from '../../../src/planner/tuple-configs.js';
+import { utilisationCapOf, type PlanningProblem } from '../../../src/planner/planning-problem.js';
+import { configOfColumns, fastestConfigColumns, tupleConfigs } from '../../../src/planner/tuple-configs.js';
+import { randomProblem } from './random-problems.js';
 import { integer, uniform } from './harpagon-random-problems.js';
 
 const item = (
@@ -253,5 +254,38 @@ describe('dominantConfigs', () => {
       (1000 * 3) / ((900 * 4) / 21),
       9,
     );
+  });
+});
+
+describe('fastestConfigColumns', () => {
+  it('holds, per hardware, cores and batch, the fastest variant configuration exactly as configFor makes it', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const problem = randomProblem(seed, {
+        objective: 'min-cost',
+        modules: 2,
+        variants: 4,
+        hardware: 3,
+        kinds: 'mixed',
+        coreOptions: 6,
+        batchOptions: 4,
+      });
+      const rho = utilisationCapOf(problem);
+      for (const module of problem.modules) {
+        const columns = fastestConfigColumns(problem, module, rho);
+        const all = tupleConfigs(problem, module, rho);
+        const slots = new Set(all.map((c) => `${c.hardware.name}/${c.cores}/${c.batch}`));
+        expect(columns.count).toBe(slots.size);
+        for (let i = 0; i < columns.count; i++) {
+          const config = configOfColumns(columns, i);
+          const rivals = all.filter(
+            (c) => c.hardware === config.hardware && c.cores === config.cores && c.batch === config.batch,
+          );
+          const fastest = rivals.reduce((a, b) => (b.latencyMs < a.latencyMs ? b : a));
+          expect(config).toEqual(fastest);
+          expect(columns.instanceRps[i]).toBe(config.instanceRps);
+          expect(columns.instanceCostPerHour[i]).toBe(config.instanceCostPerHour);
+        }
+      }
+    }
   });
 });
