@@ -77,7 +77,8 @@ export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] 
 export function undominatedRows(columns: DominanceColumns): Int32Array {
   const { count, batch, latencyMs: latency, instanceRps: rps, instanceCostPerHour } = columns;
   const price = instanceCostPerHour.subarray(0, count);
-  const { fill, kind } = float64Columns(count, ['fill', 'kind']);
+  const { fill, kind, group } = float64Columns(count, ['fill', 'kind', 'group']);
+  const batches: number[] = [];
   const kinds = new Map<string, number>();
   const unlimited: boolean[] = [];
   let lastHardware: HardwareSpec | undefined;
@@ -94,6 +95,10 @@ export function undominatedRows(columns: DominanceColumns): Int32Array {
     }
     fill[i] = fillMsAt(batch[i]!, rps[i]!);
     kind[i] = lastKind;
+    let g = 0;
+    while (g < batches.length && batches[g] !== batch[i]) g++;
+    if (g === batches.length) batches.push(batch[i]!);
+    group[i] = g;
   }
   const order = ascendingOrder(price);
   // At one price, more capacity (then a shorter latency) first, so the one that dominates comes first;
@@ -106,27 +111,35 @@ export function undominatedRows(columns: DominanceColumns): Int32Array {
     if (mixed) order.subarray(from, to).sort((a, b) => rps[b]! - rps[a]! || latency[a]! - latency[b]!);
     from = to;
   }
-  // Kept ones so far (all no dearer: price order), as indices, grouped by batch size.
-  const keptOf = new Map<number, number[]>();
+  // Kept ones so far (all no dearer: price order), by batch size; per batch size the kept one carrying
+  // most of each kind and of the unlimited kinds together. Within a batch size more capacity is a
+  // shorter latency and fill time too, so one of those two dominates whenever any kept one does (the
+  // scan of all is for the float edge where capacities tie and latencies do not).
+  const kindCount = unlimited.length;
+  const kept: number[][] = batches.map(() => []);
+  const bestOfKind = new Array<number>(batches.length * kindCount).fill(-1);
+  const bestUnlimited = new Array<number>(batches.length).fill(-1);
+  const beats = (a: number, b: number): boolean =>
+    a >= 0 &&
+    rps[a]! >= rps[b]! &&
+    latency[a]! <= latency[b]! &&
+    fill[a]! <= fill[b]! &&
+    (kind[a] === kind[b] || unlimited[kind[a]!] === true);
   let out = 0;
   for (let j = 0; j < count; j++) {
     const b = order[j]!;
-    let kept = keptOf.get(batch[b]!);
-    if (kept === undefined) {
-      kept = [];
-      keptOf.set(batch[b]!, kept);
-    }
-    let dominated = false;
-    for (let k = 0; k < kept.length && !dominated; k++) {
-      const a = kept[k]!;
-      dominated =
-        rps[a]! >= rps[b]! &&
-        latency[a]! <= latency[b]! &&
-        fill[a]! <= fill[b]! &&
-        (kind[a] === kind[b] || unlimited[kind[a]!] === true);
-    }
+    const g = group[b]!;
+    const ofKind = bestOfKind[g * kindCount + kind[b]!]!;
+    const ofUnlimited = bestUnlimited[g]!;
+    let dominated = beats(ofKind, b) || beats(ofUnlimited, b);
+    const most = Math.max(ofKind >= 0 ? rps[ofKind]! : -1, ofUnlimited >= 0 ? rps[ofUnlimited]! : -1);
+    const same = kept[g]!;
+    for (let k = 0; !dominated && most >= rps[b]! && k < same.length; k++) dominated = beats(same[k]!, b);
     if (dominated) continue;
-    kept.push(b);
+    same.push(b);
+    if (ofKind < 0 || rps[b]! > rps[ofKind]!) bestOfKind[g * kindCount + kind[b]!] = b;
+    if (unlimited[kind[b]!] === true && (ofUnlimited < 0 || rps[b]! > rps[ofUnlimited]!))
+      bestUnlimited[g] = b;
     order[out++] = b;
   }
   return order.subarray(0, out);

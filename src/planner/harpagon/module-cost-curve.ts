@@ -129,9 +129,12 @@ export class ModuleCostCurve {
     const source = fastestConfigColumns(problem, module, utilisationCapOf(problem));
     // In price order, which the solves' stand-in test scans; the cover takes them by $/(req/s).
     const dominant = undominatedRows(source);
-    const order = ascendingOrder(
-      Array.from(dominant, (row) => source.instanceCostPerHour[row]! / source.instanceRps[row]!),
-    );
+    const efficiency = new Float64Array(dominant.length);
+    for (let i = 0; i < dominant.length; i++) {
+      const row = dominant[i]!;
+      efficiency[i] = source.instanceCostPerHour[row]! / source.instanceRps[row]!;
+    }
+    const order = ascendingOrder(efficiency);
     const byPrice = new Int32Array(order.length);
     order.forEach((j, i) => (byPrice[j] = i));
     return new ModuleCostCurve(
