@@ -16,6 +16,7 @@
  * A cost curve swept down then learns where the step of that cost starts with the one solve (no budget
  * below the need has a cover as cheap). Costs within a billionth of the cheapest bound count as equal.
  */
+import { ascendingOrder } from '../../core/ascending-order.js';
 import { float64Columns } from '../../core/columns.js';
 
 /** One configuration usable at the budget in question. */
@@ -331,17 +332,22 @@ export function minCostCover(
  */
 function paretoBest(partials: Partial[], rateRps: number, limited: boolean, tie: number): Partial[] {
   if (partials.length <= 1) return partials;
-  // Insertion sort: a handful of choices, mostly in order already, and no comparator calls (those
-  // box their differences and, with the merge buffers of the library sort, made most of a solve's
-  // garbage). Many (rare): the library sort.
-  if (partials.length > 64) partials.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-  else
-    for (let i = 1; i < partials.length; i++) {
-      const p = partials[i]!;
-      let j = i - 1;
-      for (; j >= 0 && before(p, partials[j]!); j--) partials[j + 1] = partials[j]!;
-      partials[j + 1] = p;
-    }
+  // Insertion sort: a handful of choices, mostly in order already, and no comparator calls (a call per
+  // comparison, and the library sort's buffers, cost more than the rest of a solve).
+  if (partials.length > 64) {
+    // Many: by cost with the comparator-free argsort, then insertion within equal costs.
+    const costs = new Float64Array(partials.length);
+    for (let i = 0; i < partials.length; i++) costs[i] = partials[i]!.cost;
+    const order = ascendingOrder(costs);
+    const copy = partials.slice();
+    for (let i = 0; i < order.length; i++) partials[i] = copy[order[i]!]!;
+  }
+  for (let i = 1; i < partials.length; i++) {
+    const p = partials[i]!;
+    let j = i - 1;
+    for (; j >= 0 && before(p, partials[j]!); j--) partials[j + 1] = partials[j]!;
+    partials[j + 1] = p;
+  }
   const rpsSlack = MERGE_TOLERANCE * rateRps;
   const kept: Partial[] = [];
   // Kept choices cheaper than the one at hand by more than `tie` are kept[0, settled); the most they carry.
