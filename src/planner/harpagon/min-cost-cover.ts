@@ -14,7 +14,8 @@
  * Of the cheapest covers it returns one of least need: the largest l + fill / n over its tuples (an
  * item's batch latency l and fill time, n its instances), the smallest budget the cover still meets.
  * A cost curve swept down then learns where the step of that cost starts with the one solve (no budget
- * below the need has a cover as cheap). Costs within a billionth of the cheapest bound count as equal.
+ * below the need has a cover as cheap). Costs a billionth of the cheapest conceivable cover (the rate at
+ * the best $/(req/s)) apart count as equal.
  */
 import { ascendingOrder } from '../../core/ascending-order.js';
 import { float64Columns } from '../../core/columns.js';
