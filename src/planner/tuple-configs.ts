@@ -121,6 +121,12 @@ export function fastestConfigColumns(
   return { module: module.name, rho, count, variant: variantOf, hardware: hardwareOf, ...columns };
 }
 
+/** `fastestConfigColumns` as `TupleConfig` objects, in the same order. */
+export function fastestConfigs(problem: PlanningProblem, module: PlanningModule, rho: number): TupleConfig[] {
+  const columns = fastestConfigColumns(problem, module, rho);
+  return Array.from({ length: columns.count }, (_, i) => configOfColumns(columns, i));
+}
+
 /** The configuration in row `i` of `columns`. */
 export function configOfColumns(columns: ConfigColumns, i: number): TupleConfig {
   return configAt(

@@ -16,7 +16,7 @@
  * (candidate-dominance.ts). An app whose objective no configuration can meet gets `blocked`, naming
  * why (latency only: budgets that leave nothing are named by sluice-diagnosis.ts).
  */
-import { minInstancesForBudget, tupleConfigs, type TupleConfig } from '../tuple-configs.js';
+import { fastestConfigs, minInstancesForBudget, tupleConfigs, type TupleConfig } from '../tuple-configs.js';
 import { indexProblem, PLAN_TOLERANCE, tupleLatencyMs } from '../planning-model.js';
 import {
   utilisationCapOf,
@@ -126,7 +126,16 @@ function pipelineApp(
   modules: readonly PlanningModule[],
   multiplier: (m: PlanningModule) => number,
 ): SluiceApp {
-  const configs = new Map(modules.map((m) => [m.name, tupleConfigs(problem, m, rho)]));
+  // An objective blind to variants (min-cost, max-throughput): at each hardware, cores and batch the
+  // fastest variant dominates the others (the same price and cores, no less capacity, a λ(n) no longer
+  // for any n: candidate-dominance.ts would drop them one comparison at a time), so only it is made.
+  const variantBlind = problem.objective.kind !== 'accuracy-cost';
+  const configs = new Map(
+    modules.map((m) => [
+      m.name,
+      variantBlind ? fastestConfigs(problem, m, rho) : tupleConfigs(problem, m, rho),
+    ]),
+  );
   // The loosest budget of a module leaves every other module on its paths its fastest execution:
   // a bound that does not depend on instance counts, so a cost ceiling changes only `maxInstances`.
   const fastest = new Map(
