@@ -48,3 +48,8 @@ export function stepsFrom(steps: CostSteps, from: number): CostSteps {
     solutions: steps.solutions.slice(from),
   };
 }
+
+/** For each of `modules` modules, the indices of the paths (lists of module indices) through it. */
+export function pathsThrough(modules: number, paths: readonly (readonly number[])[]): number[][] {
+  return Array.from({ length: modules }, (_, m) => paths.flatMap((path, p) => (path.includes(m) ? [p] : [])));
+}

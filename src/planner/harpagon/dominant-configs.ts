@@ -38,38 +38,6 @@ export type DominanceColumns = Pick<
 >;
 
 /**
- * The configurations of `configs` that no other of the same batch size dominates, in price order; of
- * exact duplicates the first is kept. First the fastest variant per (hardware, cores, batch), which
- * dominates the others outright, then the pairwise test on what remains (`undominatedRows`).
- */
-export function dominantConfigs(configs: readonly TupleConfig[]): TupleConfig[] {
-  const kinds = new Map<string, number>();
-  const fastest = new Map<number | string, TupleConfig>();
-  let lastHardware: HardwareSpec | undefined;
-  let kind = 0;
-  for (const config of configs) {
-    if (config.hardware !== lastHardware) {
-      lastHardware = config.hardware;
-      kind = kinds.get(lastHardware.name) ?? kinds.size;
-      if (kind === kinds.size) kinds.set(lastHardware.name, kind);
-    }
-    const key = slotKey(kind, config.cores, config.batch);
-    const held = fastest.get(key);
-    if (held === undefined || config.latencyMs < held.latencyMs) fastest.set(key, config);
-  }
-  const candidates = [...fastest.values()];
-  const columns = {
-    count: candidates.length,
-    hardware: candidates.map((c) => c.hardware),
-    batch: Float64Array.from(candidates, (c) => c.batch),
-    latencyMs: Float64Array.from(candidates, (c) => c.latencyMs),
-    instanceRps: Float64Array.from(candidates, (c) => c.instanceRps),
-    instanceCostPerHour: Float64Array.from(candidates, (c) => c.instanceCostPerHour),
-  };
-  return Array.from(undominatedRows(columns), (i) => candidates[i]!);
-}
-
-/**
  * The rows of `columns`, at most one per (hardware, cores, batch) as `fastestConfigColumns` gives
  * them, that no other of the same batch size dominates, in price order (ties: more capacity, then
  * shorter latency first, across hardware kinds; one kind's in the order given).
@@ -100,17 +68,7 @@ export function undominatedRows(columns: DominanceColumns): Int32Array {
     if (g === batches.length) batches.push(batch[i]!);
     group[i] = g;
   }
-  const order = ascendingOrder(price);
-  // At one price, more capacity (then a shorter latency) first, so the one that dominates comes first;
-  // only runs mixing hardware kinds need it (one kind and cores at one price differ in batch size).
-  for (let from = 0; from < count;) {
-    let to = from + 1;
-    let mixed = false;
-    for (; to < count && price[order[to]!] === price[order[from]!]; to++)
-      mixed ||= kind[order[to]!] !== kind[order[from]!];
-    if (mixed) order.subarray(from, to).sort((a, b) => rps[b]! - rps[a]! || latency[a]! - latency[b]!);
-    from = to;
-  }
+  const order = priceOrder(price, rps, latency, kind);
   // Kept ones so far (all no dearer: price order), by batch size; per batch size the kept one carrying
   // most of each kind and of the unlimited kinds together. Within a batch size more capacity is a
   // shorter latency and fill time too, so one of those two dominates whenever any kept one does (the
@@ -145,8 +103,25 @@ export function undominatedRows(columns: DominanceColumns): Int32Array {
   return order.subarray(0, out);
 }
 
-/** One key per (hardware, cores, batch): a number for integer cores and batches (the usual case). */
-function slotKey(kind: number, cores: number, batch: number): number | string {
-  const small = Number.isInteger(cores) && cores >= 0 && cores < 65536 && batch < 65536;
-  return small ? (kind * 65536 + cores) * 65536 + batch : `${kind}\u0000${cores}\u0000${batch}`;
+/**
+ * Row indices by ascending price; at one price more capacity (then a shorter latency) first, so the one
+ * that dominates comes first. Only runs mixing hardware kinds need that (one kind and core count at one
+ * price differ in batch size, never compared).
+ */
+function priceOrder(
+  price: Float64Array,
+  rps: Float64Array,
+  latency: Float64Array,
+  kind: Float64Array,
+): Int32Array {
+  const order = ascendingOrder(price);
+  for (let from = 0; from < order.length;) {
+    let to = from + 1;
+    let mixed = false;
+    for (; to < order.length && price[order[to]!] === price[order[from]!]; to++)
+      mixed ||= kind[order[to]!] !== kind[order[from]!];
+    if (mixed) order.subarray(from, to).sort((a, b) => rps[b]! - rps[a]! || latency[a]! - latency[b]!);
+    from = to;
+  }
+  return order;
 }

@@ -9,7 +9,7 @@
  * the most), trying budgets from the largest (cheapest) down; a node is cut when its cost plus, for
  * every module still open, its cost at the largest budget the paths leave it reaches the best found.
  */
-import { SPLIT_TOLERANCE, stepAt, type CostSteps } from './cost-steps.js';
+import { SPLIT_TOLERANCE, stepAt, pathsThrough, type CostSteps } from './cost-steps.js';
 
 export interface SplitChoice {
   /** Breakpoint index per module. */
@@ -31,7 +31,7 @@ export function exactSplit(
   if (steps.some((s) => s.budgetsMs.length === 0)) return undefined;
   const limitMs = sloMs * (1 + SPLIT_TOLERANCE);
   const minBudget = steps.map((s) => s.budgetsMs[0] ?? 0);
-  const pathsOf = steps.map((_, m) => paths.flatMap((path, p) => (path.includes(m) ? [p] : [])));
+  const pathsOf = pathsThrough(steps.length, paths);
   const assignedMs = paths.map(() => 0);
   const reservedMs = paths.map((path) => path.reduce((s, m) => s + (minBudget[m] ?? 0), 0));
   if (reservedMs.some((r) => r > limitMs)) return undefined;

@@ -10,7 +10,7 @@
  *   saving). From the tightest breakpoints this is the whole greedy; after the down pass it hands back
  *   what the down pass over-tightened. The cost never rises on the way up.
  */
-import { SPLIT_TOLERANCE, type CostSteps } from './cost-steps.js';
+import { SPLIT_TOLERANCE, pathsThrough, type CostSteps } from './cost-steps.js';
 import type { DescendingSteps } from './module-cost-curve.js';
 
 /**
@@ -26,7 +26,7 @@ export function descendingSplit(
   const limitMs = sloMs * (1 + SPLIT_TOLERANCE);
   const at = sweeps.map(() => 0);
   const sums = paths.map((path) => path.reduce((s, m) => s + (sweeps[m]?.budgetMs(0) ?? 0), 0));
-  const pathsOf = sweeps.map((_, m) => paths.flatMap((path, p) => (path.includes(m) ? [p] : [])));
+  const pathsOf = pathsThrough(sweeps.length, paths);
   for (;;) {
     let mover = -1;
     let bestRatio = Number.POSITIVE_INFINITY;
@@ -76,7 +76,7 @@ export function greedySplit(
   const budgetOf = (m: number): number => steps[m]?.budgetsMs[at[m] ?? 0] ?? 0;
   const sums = paths.map((path) => path.reduce((s, m) => s + budgetOf(m), 0));
   if (sums.some((s) => s > limitMs)) return undefined;
-  const pathsOf = steps.map((_, m) => paths.flatMap((path, p) => (path.includes(m) ? [p] : [])));
+  const pathsOf = pathsThrough(steps.length, paths);
   for (;;) {
     let mover = -1;
     let bestRatio = 0;

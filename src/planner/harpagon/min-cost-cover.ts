@@ -303,8 +303,9 @@ export function minCostCover(
   limitsInstances: readonly number[] = NO_LIMITS,
   upperBoundPerHour = Number.POSITIVE_INFINITY,
 ): Cover | undefined {
-  const efficiency = items.map((item) => item.instanceCostPerHour / item.instanceRps);
-  const order = items.map((_, i) => i).sort((a, b) => (efficiency[a] ?? 0) - (efficiency[b] ?? 0) || a - b);
+  const order = ascendingOrder(
+    Float64Array.from(items, (item) => item.instanceCostPerHour / item.instanceRps),
+  );
   const table = new CoverTable(items.length);
   for (const i of order) {
     const item = items[i];

@@ -31,7 +31,12 @@ import { CoverTable, LimitSlots } from './min-cost-cover.js';
 const DROP_TOLERANCE = 1e-9;
 /** Prices within this share count as multiples of one another (a 2-core price is 2 1-core prices). */
 const STAND_IN_TOLERANCE = 1e-9;
-/** The per-configuration columns of a curve (one buffer: columns.ts). */
+/**
+ * Per configuration of a curve (one buffer: columns.ts), in ascending $/(req/s): price $/h, capacity
+ * req/s, batch latency and fill time ms, batch size, limit slot (-1: none); `byPrice` its indices by
+ * ascending price. Scratch of a solve: `kept` the configurations kept in price order, `keptIds` the
+ * same in index order, `fewest` each kept one's fewest instances at the budget.
+ */
 const COLUMNS = [
   'price',
   'rps',
@@ -39,14 +44,10 @@ const COLUMNS = [
   'fill',
   'batch',
   'slot',
-  'limit',
   'byPrice',
+  'kept',
   'keptIds',
   'fewest',
-  'keptPrice',
-  'keptRps',
-  'keptLeast',
-  'keptSlot',
 ] as const;
 
 export class ModuleCostCurve {
@@ -56,69 +57,42 @@ export class ModuleCostCurve {
   private readonly configs: (TupleConfig | undefined)[];
   /** Scratch for the solves. */
   private readonly table: CoverTable;
-  /** Per configuration (ascending $/(req/s)): price $/h, capacity req/s, batch latency and fill time ms. */
-  private readonly price: Float64Array;
-  private readonly rps: Float64Array;
-  private readonly latency: Float64Array;
-  private readonly fill: Float64Array;
-  private readonly batch: Float64Array;
-  /** Per configuration: its hardware kind's limit slot (-1: none) and instance limit (+∞: none). */
-  private readonly slot: Float64Array;
-  private readonly limit: Float64Array;
+  private readonly column: Record<(typeof COLUMNS)[number], Float64Array>;
   /** Instance limit per limit slot. */
   private readonly limitsInstances: readonly number[];
-  /** Indices of the configurations by ascending price. */
-  private readonly byPrice: Float64Array;
-  /** The configurations kept in a solve, ascending, and per configuration its fewest instances there. */
-  private readonly keptIds: Float64Array;
-  private readonly fewest: Float64Array;
-  /** Per configuration kept so far in a solve: its price, capacity, fewest instances and limit slot. */
-  private readonly keptPrice: Float64Array;
-  private readonly keptRps: Float64Array;
-  private readonly keptLeast: Float64Array;
-  private readonly keptSlot: Float64Array;
+  /** The rows of `source` the configurations are, in ascending $/(req/s). */
+  private readonly rows: Int32Array;
 
   private constructor(
     /** The module's whole rate (requests per second), fan-out included. */
     readonly rateRps: number,
-    /** Every configuration considered; the curve's are rows `rows` of these. */
+    /** Every configuration considered. */
     private readonly source: ConfigColumns,
-    /** The dominant configurations' rows of `source`, in ascending $/(req/s). */
-    private readonly rows: Int32Array,
-    /** The same configurations' indices here in price order. */
-    byPrice: Int32Array,
+    /** The rows of `source` the curve keeps (the dominant ones), in ascending price. */
+    dominant: Int32Array,
   ) {
-    const slots = new LimitSlots();
-    const count = rows.length;
+    const count = dominant.length;
+    const efficiency = new Float64Array(count);
+    dominant.forEach(
+      (row, j) => (efficiency[j] = source.instanceCostPerHour[row]! / source.instanceRps[row]!),
+    );
+    const order = ascendingOrder(efficiency);
+    this.rows = order.map((j) => dominant[j]!);
     this.table = new CoverTable(count);
     this.configs = new Array<TupleConfig | undefined>(count);
-    const columns = float64Columns(count, COLUMNS);
-    this.price = columns.price;
-    this.rps = columns.rps;
-    this.latency = columns.latency;
-    this.fill = columns.fill;
-    this.batch = columns.batch;
-    this.slot = columns.slot;
-    this.limit = columns.limit;
-    this.byPrice = columns.byPrice;
-    this.keptIds = columns.keptIds;
-    this.fewest = columns.fewest;
-    this.keptPrice = columns.keptPrice;
-    this.keptRps = columns.keptRps;
-    this.keptLeast = columns.keptLeast;
-    this.keptSlot = columns.keptSlot;
-    this.byPrice.set(byPrice);
+    this.column = float64Columns(count, COLUMNS);
+    const { price, rps, latency, fill, batch, slot, byPrice } = this.column;
+    order.forEach((j, i) => (byPrice[j] = i));
+    const slots = new LimitSlots();
     let fastest = Number.POSITIVE_INFINITY;
-    rows.forEach((row, i) => {
-      const hardware = source.hardware[row]!;
-      this.price[i] = source.instanceCostPerHour[row]!;
-      this.rps[i] = source.instanceRps[row]!;
-      this.latency[i] = source.latencyMs[row]!;
-      this.batch[i] = source.batch[row]!;
-      this.fill[i] = fillMsAt(this.batch[i], this.rps[i]);
-      this.slot[i] = slots.slotOf(hardware);
-      this.limit[i] = hardware.maxInstances ?? Number.POSITIVE_INFINITY;
-      fastest = Math.min(fastest, this.latency[i]);
+    this.rows.forEach((row, i) => {
+      price[i] = source.instanceCostPerHour[row]!;
+      rps[i] = source.instanceRps[row]!;
+      latency[i] = source.latencyMs[row]!;
+      batch[i] = source.batch[row]!;
+      fill[i] = fillMsAt(batch[i], rps[i]);
+      slot[i] = slots.slotOf(source.hardware[row]!);
+      fastest = Math.min(fastest, latency[i]);
     });
     this.limitsInstances = slots.limits;
     this.minBudgetMs = rateRps > 0 ? fastest : 0;
@@ -127,22 +101,13 @@ export class ModuleCostCurve {
   /** The curve of `module` carrying `rateRps` (the module's rate, fan-out included). */
   static of(problem: PlanningProblem, module: PlanningModule, rateRps: number): ModuleCostCurve {
     const source = fastestConfigColumns(problem, module, utilisationCapOf(problem));
-    // In price order, which the solves' stand-in test scans; the cover takes them by $/(req/s).
-    const dominant = undominatedRows(source);
-    const efficiency = new Float64Array(dominant.length);
-    for (let i = 0; i < dominant.length; i++) {
-      const row = dominant[i]!;
-      efficiency[i] = source.instanceCostPerHour[row]! / source.instanceRps[row]!;
-    }
-    const order = ascendingOrder(efficiency);
-    const byPrice = new Int32Array(order.length);
-    order.forEach((j, i) => (byPrice[j] = i));
-    return new ModuleCostCurve(
-      rateRps,
-      source,
-      order.map((j) => dominant[j]!),
-      byPrice,
-    );
+    return new ModuleCostCurve(rateRps, source, undominatedRows(source));
+  }
+
+  /** The instance limit of configuration `i` (+∞: none). */
+  private limitOf(i: number): number {
+    const s = this.column.slot[i]!;
+    return s >= 0 ? (this.limitsInstances[s] ?? 0) : Number.POSITIVE_INFINITY;
   }
 
   /** Configuration `i` of the curve (made when first asked). */
@@ -158,45 +123,40 @@ export class ModuleCostCurve {
   /** The cheapest configuration within `budgetMs` that costs less than `upperBoundPerHour`, if any. */
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
-    const { price, rps, latency, fill, batch, slot, limit, keptIds, fewest, table } = this;
-    const { keptPrice, keptRps, keptLeast, keptSlot } = this;
+    const { price, rps, latency, fill, batch, slot, byPrice, kept, keptIds, fewest } = this.column;
     // Usable configurations by price; keep those no kept one (no dearer: price order) stands in for:
     // k of its instances for one, k the most its price allows, carrying as much, needing no more
     // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
     // The cover takes the kept ones in index ($/(req/s)) order.
-    const { byPrice } = this;
-    let kept = 0;
+    let count = 0;
     for (let j = 0; j < byPrice.length; j++) {
       const i = byPrice[j]!;
       const mu = rps[i]!;
       const n = minInstancesAt(latency[i]!, batch[i]!, mu, budgetMs);
-      if (!Number.isFinite(n) || n > limit[i]!) continue;
+      if (!Number.isFinite(n) || n > this.limitOf(i)) continue;
       const p = price[i]!;
       if (!(n * p < upperBoundPerHour)) continue;
       const s = slot[i]!;
       let standsIn = false;
-      for (let k = 0; k < kept && !standsIn; k++) {
-        const q = keptPrice[k]!;
-        const times = q > 0 ? Math.floor((p / q) * (1 + STAND_IN_TOLERANCE)) : 1;
+      for (let k = 0; k < count && !standsIn; k++) {
+        const q = kept[k]!;
+        const times = price[q]! > 0 ? Math.floor((p / price[q]!) * (1 + STAND_IN_TOLERANCE)) : 1;
         standsIn =
-          times * keptRps[k]! >= mu &&
-          keptLeast[k]! <= times * n &&
-          (keptSlot[k]! < 0 || (times === 1 && keptSlot[k] === s));
+          times * rps[q]! >= mu &&
+          fewest[q]! <= times * n &&
+          (slot[q]! < 0 || (times === 1 && slot[q] === s));
       }
       if (standsIn) continue;
       // Insert i into the kept indices in ascending order (few: a handful survive).
-      let at = kept;
+      let at = count;
       for (; at > 0 && keptIds[at - 1]! > i; at--) keptIds[at] = keptIds[at - 1]!;
       keptIds[at] = i;
+      kept[count++] = i;
       fewest[i] = n;
-      keptPrice[kept] = p;
-      keptRps[kept] = mu;
-      keptLeast[kept] = n;
-      keptSlot[kept] = s;
-      kept++;
     }
+    const { table } = this;
     table.clear();
-    for (let k = 0; k < kept; k++) {
+    for (let k = 0; k < count; k++) {
       const i = keptIds[k]!;
       table.push(price[i]!, rps[i]!, fewest[i]!, slot[i]!, i, latency[i], fill[i]);
     }
@@ -236,14 +196,14 @@ export class ModuleCostCurve {
    */
   budgetBelow(ms: number, bound: number): number | undefined {
     const below = ms * (1 - 1e-12) - 1e-12;
-    const { price, latency, fill, limit } = this;
+    const { price, latency, fill } = this.column;
     let best: number | undefined;
     for (let i = 0; i < price.length; i++) {
       const latencyMs = latency[i]!;
       if (!(below > latencyMs)) continue;
       const fillMs = fill[i]!;
       const n = fillMs === 0 ? 1 : Math.floor(fillMs / (below - latencyMs)) + 1;
-      if (n > limit[i]! || !(n * price[i]! < bound)) continue;
+      if (n > this.limitOf(i) || !(n * price[i]! < bound)) continue;
       const needMs = latencyMs + fillMs / n;
       if (needMs <= below && (best === undefined || needMs > best)) best = needMs;
     }

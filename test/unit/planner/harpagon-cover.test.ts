@@ -1,17 +1,19 @@
 // Harpagon's per-module covering problem (min-cost-cover.ts) and the configurations it is given
 // (dominant-configs.ts): table-driven cases, and the cover against a brute force over every instance
-// vector on 1000 seeded random item sets (with minimum counts and instance limits).
+// vector on 1000 seeded random item sets (with minimum counts and instance limits), and the fastest
+// configurations and the dominant ones among them against direct enumerations.
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../../src/core/seeded-rng.js';
-import {
-  dominantConfigs,
-  fillMsOf,
-  undominatedRows,
-} from '../../../src/planner/harpagon/dominant-configs.js';
+import { fillMsOf, undominatedRows } from '../../../src/planner/harpagon/dominant-configs.js';
 import { minCostCover, type CoverItem } from '../../../src/planner/harpagon/min-cost-cover.js';
 import { utilisationCapOf, type PlanningProblem } from '../../../src/planner/planning-problem.js';
-import { configOfColumns, fastestConfigColumns, tupleConfigs } from '../../../src/planner/tuple-configs.js';
-import { randomProblem } from './random-problems.js';
+import {
+  configOfColumns,
+  fastestConfigColumns,
+  tupleConfigs,
+  type TupleConfig,
+} from '../../../src/planner/tuple-configs.js';
+import { randomProblem, type RandomProblemKnobs } from './random-problems.js';
 import { integer, uniform } from './harpagon-random-problems.js';
 
 const item = (
@@ -190,7 +192,16 @@ function bruteForce(
   return { cost, need, needs: new Set(cheapest.map((c) => c.need.toFixed(9))).size };
 }
 
-describe('dominantConfigs', () => {
+/** The configurations of `problem`'s first module a cost curve keeps (ρ = 0.9). */
+function dominantOf(problem: PlanningProblem): TupleConfig[] {
+  const columns = fastestConfigColumns(problem, problem.modules[0]!, 0.9);
+  return Array.from(undominatedRows(columns), (row) => configOfColumns(columns, row));
+}
+
+const sameSlot = (a: TupleConfig, b: TupleConfig): boolean =>
+  a.variant === b.variant && a.hardware === b.hardware && a.cores === b.cores && a.batch === b.batch;
+
+describe('undominatedRows of the fastest configurations', () => {
   // Two variants (w is slower everywhere) on a limited cpu kind and an unlimited one.
   const problem: PlanningProblem = {
     objective: { kind: 'min-cost' },
@@ -222,7 +233,7 @@ describe('dominantConfigs', () => {
     apps: [{ name: 'a', modules: ['m'], edges: [], sloMs: 100, rateRps: 10 }],
   };
   const all = tupleConfigs(problem, problem.modules[0]!, 0.9);
-  const kept = dominantConfigs(all);
+  const kept = dominantOf(problem);
 
   it('keeps only the fastest variant per hardware, cores and batch (accuracy plays no part)', () => {
     expect(kept.every((c) => c.variant.name === 'v')).toBe(true);
@@ -231,19 +242,16 @@ describe('dominantConfigs', () => {
   it('lets an unlimited kind stand in for a limited one, never the reverse', () => {
     // On 'big' every configuration is faster at the same price: 'small' ones go.
     expect(kept.every((c) => c.hardware.name === 'big')).toBe(true);
-    const limitedBig = dominantConfigs(
-      tupleConfigs(
-        { ...problem, hardware: problem.hardware.map((h) => ({ ...h, maxInstances: 2 })) },
-        problem.modules[0]!,
-        0.9,
-      ),
-    );
+    const limitedBig = dominantOf({
+      ...problem,
+      hardware: problem.hardware.map((h) => ({ ...h, maxInstances: 2 })),
+    });
     expect(limitedBig.some((c) => c.hardware.name === 'small')).toBe(true);
   });
 
   it('drops only configurations some kept one beats on price, capacity, latency and fill time', () => {
     for (const c of all) {
-      if (kept.includes(c)) continue;
+      if (kept.some((k) => sameSlot(k, c))) continue;
       expect(
         kept.some(
           (k) =>
@@ -261,18 +269,23 @@ describe('dominantConfigs', () => {
   });
 });
 
+/** Two min-cost modules on 3 mixed hardware kinds, realistic sizes unless `knobs` says otherwise. */
+const randomModules = (seed: number, knobs: RandomProblemKnobs): PlanningProblem =>
+  randomProblem(seed, {
+    objective: 'min-cost',
+    modules: 2,
+    variants: 5,
+    hardware: 3,
+    kinds: 'mixed',
+    coreOptions: 16,
+    batchOptions: 8,
+    ...knobs,
+  });
+
 describe('fastestConfigColumns', () => {
   it('holds, per hardware, cores and batch, the fastest variant configuration exactly as configFor makes it', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      const problem = randomProblem(seed, {
-        objective: 'min-cost',
-        modules: 2,
-        variants: 4,
-        hardware: 3,
-        kinds: 'mixed',
-        coreOptions: 6,
-        batchOptions: 4,
-      });
+      const problem = randomModules(seed, { variants: 4, coreOptions: 6, batchOptions: 4 });
       const rho = utilisationCapOf(problem);
       for (const module of problem.modules) {
         const columns = fastestConfigColumns(problem, module, rho);
@@ -298,22 +311,13 @@ describe('undominatedRows', () => {
   it('keeps exactly what a scan of every kept configuration of the batch size keeps, on 40 random modules', () => {
     let dropped = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const problem = randomProblem(seed, {
-        objective: 'min-cost',
-        modules: 2,
-        variants: 5,
-        hardware: 3,
-        kinds: 'mixed',
-        coreOptions: 16,
-        batchOptions: 8,
-        instanceLimits: seed % 2 === 0,
-      });
+      const problem = randomModules(seed, { instanceLimits: seed % 2 === 0 });
       for (const module of problem.modules) {
         const columns = fastestConfigColumns(problem, module, utilisationCapOf(problem));
         const rows = Array.from(undominatedRows(columns));
-        // The reference: price order (ties as undominatedRows orders them), each row against all kept.
+        // The reference: price order (ties: more capacity first), each row against every kept one.
         const reference: number[] = [];
-        for (const b of [...rows, ...rangeNotIn(columns.count, rows)].sort(
+        for (const b of Array.from({ length: columns.count }, (_, i) => i).sort(
           (x, y) =>
             columns.instanceCostPerHour[x]! - columns.instanceCostPerHour[y]! ||
             columns.instanceRps[y]! - columns.instanceRps[x]! ||
@@ -336,8 +340,3 @@ describe('undominatedRows', () => {
     expect(dropped).toBeGreaterThan(1000);
   });
 });
-
-function rangeNotIn(count: number, rows: readonly number[]): number[] {
-  const held = new Set(rows);
-  return Array.from({ length: count }, (_, i) => i).filter((i) => !held.has(i));
-}
