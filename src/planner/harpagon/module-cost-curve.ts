@@ -104,12 +104,6 @@ export class ModuleCostCurve {
     return new ModuleCostCurve(rateRps, source, undominatedRows(source));
   }
 
-  /** The instance limit of configuration `i` (+∞: none). */
-  private limitOf(i: number): number {
-    const s = this.column.slot[i]!;
-    return s >= 0 ? (this.limitsInstances[s] ?? 0) : Number.POSITIVE_INFINITY;
-  }
-
   /** Configuration `i` of the curve (made when first asked). */
   private configAt(i: number): TupleConfig {
     let config = this.configs[i];
@@ -124,6 +118,7 @@ export class ModuleCostCurve {
   solveAt(budgetMs: number, upperBoundPerHour = Number.POSITIVE_INFINITY): ModuleSolution | undefined {
     if (!(this.rateRps > 0)) return { costPerHour: 0, tuples: [] };
     const { price, rps, latency, fill, batch, slot, byPrice, kept, keptIds, fewest } = this.column;
+    const limits = this.limitsInstances;
     // Usable configurations by price; keep those no kept one (no dearer: price order) stands in for:
     // k of its instances for one, k the most its price allows, carrying as much, needing no more
     // instances than k times this one's fewest, and (k = 1) on the same limit or (any k) on none.
@@ -133,10 +128,10 @@ export class ModuleCostCurve {
       const i = byPrice[j]!;
       const mu = rps[i]!;
       const n = minInstancesAt(latency[i]!, batch[i]!, mu, budgetMs);
-      if (!Number.isFinite(n) || n > this.limitOf(i)) continue;
+      const s = slot[i]!;
+      if (!Number.isFinite(n) || (s >= 0 && n > limits[s]!)) continue;
       const p = price[i]!;
       if (!(n * p < upperBoundPerHour)) continue;
-      const s = slot[i]!;
       let standsIn = false;
       for (let k = 0; k < count && !standsIn; k++) {
         const q = kept[k]!;
@@ -196,14 +191,16 @@ export class ModuleCostCurve {
    */
   budgetBelow(ms: number, bound: number): number | undefined {
     const below = ms * (1 - 1e-12) - 1e-12;
-    const { price, latency, fill } = this.column;
+    const { price, latency, fill, slot } = this.column;
+    const limits = this.limitsInstances;
     let best: number | undefined;
     for (let i = 0; i < price.length; i++) {
       const latencyMs = latency[i]!;
       if (!(below > latencyMs)) continue;
       const fillMs = fill[i]!;
       const n = fillMs === 0 ? 1 : Math.floor(fillMs / (below - latencyMs)) + 1;
-      if (n > this.limitOf(i) || !(n * price[i]! < bound)) continue;
+      const s = slot[i]!;
+      if ((s >= 0 && n > limits[s]!) || !(n * price[i]! < bound)) continue;
       const needMs = latencyMs + fillMs / n;
       if (needMs <= below && (best === undefined || needMs > best)) best = needMs;
     }
